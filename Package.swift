@@ -1,0 +1,116 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "MediaBatch",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "mediabatch", targets: ["mediabatch"]),
+    .library(name: "MediaBatchCore", targets: ["MediaBatchCore"]),
+    .library(name: "MediaBatchEngine", targets: ["MediaBatchEngine"]),
+    .library(name: "MediaBatchServer", targets: ["MediaBatchServer"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    .target(
+      name: "MediaBatchCore",
+      dependencies: [
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "MediaBatchEngine",
+      dependencies: [
+        "MediaBatchCore",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "MediaBatchServer",
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchEngine",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      resources: [.copy("Public")],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "mediabatch",
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchEngine",
+        "MediaBatchServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "MediaBatchTesting",
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchEngine",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchCoreTests",
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchTesting",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchEngineTests",
+      dependencies: ["MediaBatchCore", "MediaBatchEngine", "MediaBatchTesting"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchServerTests",
+      dependencies: [
+        "MediaBatchServer",
+        "MediaBatchEngine",
+        "MediaBatchCore",
+        "MediaBatchTesting",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "mediabatchTests",
+      dependencies: ["MediaBatchCore", "MediaBatchTesting"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchTestingTests",
+      dependencies: ["MediaBatchTesting", "MediaBatchCore"],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

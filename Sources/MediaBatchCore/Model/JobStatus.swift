@@ -1,0 +1,13 @@
+/// The state of a batch job, as the API reports it.
+public enum JobStatus: String, Sendable, Codable, Hashable, CaseIterable {
+  case idle
+  case processing
+  case stopping
+  case completed
+  case completedWithErrors = "completed_with_errors"
+  case stopped
+  case failed
+
+  /// A job in this state is still running; a new job may not start.
+  public var isActive: Bool { self == .processing || self == .stopping }
+}

@@ -1,0 +1,70 @@
+public import struct Foundation.Date
+
+/// A job's identity, settings and totals: what history lists and what results report.
+public struct JobSummary: Sendable, Hashable, Codable {
+  public var jobId: String
+  public var status: JobStatus
+  public var source: SourceInfo
+  public var dryRun: Bool
+  public var startedAt: Date
+  public var finishedAt: Date?
+  public var totalUsers: Int
+  public var processedUsers: Int
+  public var successfulUsers: Int
+  public var failedUsers: Int
+  public var totalFilesDownloaded: Int
+  public var skippedFiles: Int
+  public var failedFiles: Int
+  public var totalSizeBytes: Int64
+  public var processingTimeSeconds: Double
+  /// Why the job as a whole failed (not an item error), when it did.
+  public var failureReason: String?
+
+  public init(jobId: String, status: JobStatus, source: SourceInfo, dryRun: Bool, startedAt: Date) {
+    self.jobId = jobId
+    self.status = status
+    self.source = source
+    self.dryRun = dryRun
+    self.startedAt = startedAt
+    self.totalUsers = 0
+    self.processedUsers = 0
+    self.successfulUsers = 0
+    self.failedUsers = 0
+    self.totalFilesDownloaded = 0
+    self.skippedFiles = 0
+    self.failedFiles = 0
+    self.totalSizeBytes = 0
+    self.processingTimeSeconds = 0
+  }
+
+  /// Adds a finished user's counts.
+  public mutating func add(_ user: UserResult) {
+    processedUsers += 1
+    switch user.status {
+    case .succeeded: successfulUsers += 1
+    case .failed, .stopped: failedUsers += 1
+    }
+    totalFilesDownloaded += user.filesDownloaded
+    skippedFiles += user.filesSkipped
+    failedFiles += user.filesFailed
+    totalSizeBytes += user.bytes
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case jobId = "job_id"
+    case status, source
+    case dryRun = "dry_run"
+    case startedAt = "started_at"
+    case finishedAt = "finished_at"
+    case totalUsers = "total_users"
+    case processedUsers = "processed_users"
+    case successfulUsers = "successful_users"
+    case failedUsers = "failed_users"
+    case totalFilesDownloaded = "total_files_downloaded"
+    case skippedFiles = "skipped_files"
+    case failedFiles = "failed_files"
+    case totalSizeBytes = "total_size_bytes"
+    case processingTimeSeconds = "processing_time_seconds"
+    case failureReason = "failure_reason"
+  }
+}

@@ -1,0 +1,62 @@
+/// The port the engine fetches bytes through: an object store such as Cloud Storage, or the demo store.
+public protocol MediaStore: Sendable {
+  /// Opens an object's bytes from `offset` on. When `generation` is given, the store serves that generation or
+  /// fails, so a resumed download never splices two versions of an object.
+  func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse
+}
+
+/// An opened object: what the store declares about it, and its bytes.
+public struct MediaResponse: Sendable {
+  public var info: ObjectInfo
+  public var body: ByteStream
+
+  public init(info: ObjectInfo, body: ByteStream) {
+    self.info = info
+    self.body = body
+  }
+}
+
+/// What a store declares about an object when it serves it.
+public struct ObjectInfo: Sendable, Hashable {
+  /// The whole object's size in bytes, when known.
+  public var size: Int64?
+  public var generation: String?
+  /// The CRC32C (Castagnoli) of the whole object.
+  public var crc32c: UInt32?
+  /// The MD5 of the whole object (16 bytes), when the store has one.
+  public var md5: [UInt8]?
+  public var contentType: String?
+
+  public init(size: Int64?, generation: String? = nil, crc32c: UInt32? = nil, md5: [UInt8]? = nil, contentType: String? = nil) {
+    self.size = size
+    self.generation = generation
+    self.crc32c = crc32c
+    self.md5 = md5
+    self.contentType = contentType
+  }
+}
+
+/// A failure reported by a store, classified so the engine knows whether to retry.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+  public var code: ItemError.Code
+  public var message: String
+  public var isRetryable: Bool
+  /// How long the store asked us to wait (`Retry-After`), if it said.
+  public var retryAfter: Duration?
+  /// A 429 or similar: the whole pool should slow down, not only this item.
+  public var isRateLimit: Bool
+
+  public init(_ code: ItemError.Code, _ message: String, isRetryable: Bool = false, retryAfter: Duration? = nil, isRateLimit: Bool = false) {
+    self.code = code
+    self.message = message
+    self.isRetryable = isRetryable
+    self.retryAfter = retryAfter
+    self.isRateLimit = isRateLimit
+  }
+
+  public var description: String { "\(code): \(message)" }
+
+  public static func notFound(_ location: ObjectLocation) -> StoreError {
+    StoreError(.notFound, "object \(location.bucket)/\(location.object) does not exist")
+  }
+}

@@ -1,0 +1,205 @@
+public import Logging
+public import MediaBatchCore
+public import ServiceLifecycle
+import Synchronization
+
+import struct Foundation.Date
+
+/// Runs batch jobs, one at a time, as a ServiceLifecycle service: the API and the CLI ask it to start and stop jobs
+/// and read its progress; `run()` executes them. A graceful shutdown stops the running job cleanly.
+public final class BatchEngine: Service, Sendable {
+  /// Why a job could not start.
+  public enum StartError: Error, Sendable, Hashable {
+    case alreadyRunning(jobId: String)
+    case shuttingDown
+  }
+
+  public enum StopResult: Sendable, Hashable {
+    case stopping(jobId: String)
+    case notRunning
+  }
+
+  private struct PendingJob: Sendable {
+    var id: String
+    var settings: JobSettings
+    var progress: ProgressTracker
+    var stop: StopSignal
+  }
+
+  private struct State {
+    var machine = JobStateMachine()
+    var current: PendingJob?
+    var acceptsJobs = true
+  }
+
+  public let events = EventHub()
+  public let sourceInfo: SourceInfo
+  public let layout: OutputLayout
+  public let defaults: JobSettings
+  private let sink: any JobResultsSink
+  private let logger: Logger
+  private let state = Mutex(State())
+  private let requests: AsyncStream<PendingJob>
+  private let requestContinuation: AsyncStream<PendingJob>.Continuation
+  private let execute: @Sendable (PendingJob, @escaping @Sendable () -> JobStatus) async -> JobStateMachine.RunOutcome
+
+  public init<Source: UserSource, Store: MediaStore>(
+    source: Source,
+    store: Store,
+    layout: OutputLayout,
+    defaults: JobSettings = JobSettings(),
+    sink: any JobResultsSink,
+    logger: Logger
+  ) {
+    self.sourceInfo = source.info
+    self.layout = layout
+    self.defaults = defaults
+    self.sink = sink
+    self.logger = logger
+    // At most one job is ever pending: the state machine refuses a start while one is accepted and not finished.
+    (requests, requestContinuation) = AsyncStream.makeStream(of: PendingJob.self, bufferingPolicy: .bufferingOldest(1))
+    let events = self.events
+    self.execute = { pending, status in
+      let job = BatchJob(
+        id: pending.id, source: source, store: store, layout: layout, settings: pending.settings, sink: sink,
+        events: events, progress: pending.progress, stop: pending.stop, logger: logger, status: status
+      )
+      return await job.run()
+    }
+  }
+
+  // MARK: - Control
+
+  /// Accepts a job; `run()` starts it. Returns the new job's id.
+  public func start(_ settings: JobSettings) throws(StartError) -> String {
+    let id = JobID.make()
+    let result: Result<PendingJob, StartError> = state.withLock { state in
+      guard state.acceptsJobs else { return .failure(.shuttingDown) }
+      switch state.machine.start(jobId: id) {
+      case .rejectBecauseRunning(let running):
+        return .failure(.alreadyRunning(jobId: running))
+      case .start:
+        let pending = PendingJob(
+          id: id,
+          settings: settings,
+          progress: ProgressTracker(jobId: id, source: sourceInfo, dryRun: settings.dryRun),
+          stop: StopSignal()
+        )
+        state.current = pending
+        requestContinuation.yield(pending)
+        return .success(pending)
+      }
+    }
+    let pending = try result.get()
+    logger.info("job accepted", metadata: ["mediabatch.job.id": "\(id)", "mediabatch.source": "\(sourceInfo.kind)"])
+    events.publish(.state(jobId: id, status: .processing))
+    events.publish(.progress(pending.progress.snapshot(status: .processing)))
+    return id
+  }
+
+  /// Asks the running job to stop: no new items start; items in flight get the grace period to finish.
+  @discardableResult
+  public func stop() -> StopResult {
+    let action = state.withLock { state -> (JobStateMachine.StopAction, StopSignal?) in
+      (state.machine.stopRequested(), state.current?.stop)
+    }
+    switch action {
+    case (.signalStop(let id), let signal):
+      signal?.stop()
+      logger.info("job stopping", metadata: ["mediabatch.job.id": "\(id)"])
+      events.publish(.state(jobId: id, status: .stopping))
+      return .stopping(jobId: id)
+    case (.alreadyStopping(let id), _):
+      return .stopping(jobId: id)
+    case (.rejectBecauseNotRunning, _):
+      return .notRunning
+    }
+  }
+
+  /// Lets `run()` return once the current job (if any) is over; no new job is accepted.
+  public func finishAfterCurrentJob() {
+    state.withLock { $0.acceptsJobs = false }
+    requestContinuation.finish()
+  }
+
+  // MARK: - Reading
+
+  public var status: JobStatus { state.withLock { $0.machine.status } }
+
+  public func snapshot() -> ProgressSnapshot {
+    let (status, progress) = state.withLock { ($0.machine.status, $0.current?.progress) }
+    return progress?.snapshot(status: status) ?? .idle
+  }
+
+  /// The current (or last) job's totals, live while it runs.
+  public func currentSummary() -> JobSummary? {
+    let snapshot = snapshot()
+    return snapshot.jobId == nil ? nil : JobSummary(snapshot)
+  }
+
+  // MARK: - Service
+
+  public func run() async throws {
+    await withGracefulShutdownHandler {
+      for await pending in requests {
+        await runJob(pending)
+      }
+    } onGracefulShutdown: {
+      self.stop()
+      self.finishAfterCurrentJob()
+    }
+    events.finishAll()
+  }
+
+  private func runJob(_ pending: PendingJob) async {
+    logger.info("job started", metadata: ["mediabatch.job.id": "\(pending.id)"])
+    if let started = currentSummary() { await sink.jobStarted(started) }
+    let outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
+    pending.progress.jobFinished()
+    let status = state.withLock { $0.machine.runEnded(jobId: pending.id, outcome) }
+    var summary = JobSummary(pending.progress.snapshot(status: status))
+    if case .failed(let reason) = outcome { summary.failureReason = reason }
+    await sink.jobFinished(summary)
+    logger.info(
+      "job finished",
+      metadata: [
+        "mediabatch.job.id": "\(pending.id)", "mediabatch.job.status": "\(status.rawValue)",
+        "mediabatch.job.files": "\(summary.totalFilesDownloaded)", "mediabatch.job.failed_files": "\(summary.failedFiles)",
+      ]
+    )
+    events.publish(.state(jobId: pending.id, status: status))
+    events.publish(.progress(pending.progress.snapshot(status: status)))
+  }
+}
+
+extension JobSummary {
+  /// The totals a progress snapshot holds.
+  public init(_ snapshot: ProgressSnapshot) {
+    self.init(
+      jobId: snapshot.jobId ?? "",
+      status: snapshot.status,
+      source: snapshot.source ?? SourceInfo(kind: "unknown", description: "", isDemo: false),
+      dryRun: snapshot.dryRun,
+      startedAt: snapshot.startedAt ?? Date()
+    )
+    finishedAt = snapshot.finishedAt
+    totalUsers = snapshot.totalUsers
+    processedUsers = snapshot.processedUsers
+    successfulUsers = snapshot.successfulUsers
+    failedUsers = snapshot.failedUsers
+    totalFilesDownloaded = snapshot.downloadedFiles
+    skippedFiles = snapshot.skippedFiles
+    failedFiles = snapshot.failedFiles
+    totalSizeBytes = snapshot.downloadedBytes
+    processingTimeSeconds = snapshot.elapsedSeconds
+  }
+}
+
+/// Job ids that sort by start time and stay unique across restarts: `20261125-160102-3f9a`.
+enum JobID {
+  static func make(now: Date = Date()) -> String {
+    let stamp = CivilTime.compact(Int(now.timeIntervalSince1970)).split(separator: "_").joined(separator: "-")
+    let random = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+    return stamp + "-" + String(repeating: "0", count: 4 - random.count) + random
+  }
+}

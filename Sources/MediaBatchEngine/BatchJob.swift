@@ -1,0 +1,222 @@
+import Logging
+import MediaBatchCore
+
+import struct Foundation.Date
+
+/// One run of the batch: users stream in, their items go through one bounded pool, each user ends with a manifest.
+struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
+  let id: String
+  let source: Source
+  let store: Store
+  let layout: OutputLayout
+  let settings: JobSettings
+  let sink: any JobResultsSink
+  let events: EventHub
+  let progress: ProgressTracker
+  let stop: StopSignal
+  let logger: Logger
+  /// The job's status as the engine's state machine sees it, for the snapshots the job publishes.
+  let status: @Sendable () -> JobStatus
+
+  private enum Child: Sendable {
+    case item
+    case graceExpired
+    case housekeeping
+  }
+
+  func run() async -> JobStateMachine.RunOutcome {
+    if !settings.dryRun {
+      do {
+        try FileOperations.createDirectory(layout.root)
+      } catch {
+        return .failed(reason: "the output folder cannot be created: \(error)")
+      }
+    }
+    let downloader = ItemDownloader(store: store, retry: settings.retry, progress: progress, directories: DirectoryCache())
+    let ledger = UserLedger()
+    var folders = UserFolderNames()
+    var stoppedEarly = false
+    var sourceFailure: String?
+
+    if settings.users == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
+
+    await withTaskGroup(of: Child.self) { group in
+      group.addTask { await graceWatcher() }
+      group.addTask { await ticker() }
+      var running = 0
+
+      do {
+        userLoop: for try await user in source.users() {
+          if stop.isStopped {
+            stoppedEarly = true
+            break
+          }
+          guard settings.includes(user) else { continue }
+          let folder = folders.claim(userId: user.id, email: user.email)
+          let plan = plan(user, folder: folder)
+          progress.userListed(id: user.id, name: user.displayName, files: plan.count, knownBytes: plan.knownBytes)
+          if let finished = ledger.open(user, folder: folder, expected: plan.count) {
+            await finishUser(finished)
+            continue
+          }
+          for unresolved in plan.unresolved {
+            let outcome = ItemOutcome(id: unresolved.id, kind: unresolved.kind, status: .failed, error: unresolved.error)
+            await finishItem(outcome, countedBytes: 0, of: user, ledger: ledger)
+          }
+          for (index, scheduled) in plan.items.enumerated() {
+            while running >= settings.concurrency, let child = await group.next() {
+              if case .item = child { running -= 1 } else if case .graceExpired = child { group.cancelAll() }
+            }
+            if stop.isStopped {
+              stoppedEarly = true
+              for (item, destination) in plan.items[index...] {
+                let outcome = ItemOutcome(
+                  id: item.id, kind: item.kind, status: .cancelled, location: item.location,
+                  localPath: destination.relativePath, error: ItemError(.cancelled, "the job stopped before this item started")
+                )
+                await finishItem(outcome, countedBytes: item.declaredSize ?? 0, of: user, ledger: ledger)
+              }
+              break userLoop
+            }
+            let (item, destination) = scheduled
+            group.addTask {
+              let result: ItemDownloader<Store>.Result
+              if settings.dryRun {
+                let outcome = ItemOutcome(
+                  id: item.id, kind: item.kind, status: .planned, location: item.location,
+                  localPath: destination.relativePath, size: item.declaredSize, contentType: item.contentType,
+                  originalName: item.originalName, metadata: item.metadata
+                )
+                result = .init(outcome: outcome, countedBytes: item.declaredSize ?? 0)
+              } else {
+                result = await downloader.download(item, to: destination)
+              }
+              await finishItem(result.outcome, countedBytes: result.countedBytes, of: user, ledger: ledger)
+              return .item
+            }
+            running += 1
+          }
+        }
+        if !stoppedEarly { progress.listingCompleted() }
+      } catch {
+        if stop.isStopped || error is CancellationError {
+          stoppedEarly = true
+        } else {
+          sourceFailure = "reading users from \(source.info.kind) failed: \(error)"
+          logger.error("source failed", metadata: ["mediabatch.job.id": "\(id)", "error": "\(error)"])
+        }
+      }
+
+      while running > 0, let child = await group.next() {
+        if case .item = child { running -= 1 } else if case .graceExpired = child { group.cancelAll() }
+      }
+      group.cancelAll()
+    }
+
+    if let sourceFailure { return .failed(reason: sourceFailure) }
+    if stoppedEarly || progress.cancelledFiles > 0 { return .stoppedEarly }
+    return .finished(failedItems: progress.failedFiles)
+  }
+
+  // MARK: - Planning
+
+  private struct Plan {
+    var items: [(MediaItem, ItemDownloader<Store>.Destination)] = []
+    var unresolved: [UnresolvedItem] = []
+    var knownBytes: Int64 = 0
+    var count: Int { items.count + unresolved.count }
+  }
+
+  /// Names every file of a user before any download starts, so the names do not depend on which finishes first.
+  private func plan(_ user: SourceUser, folder: String) -> Plan {
+    var plan = Plan()
+    var names: [MediaKind: ItemFileNames] = [:]
+    var seen: Set<String> = []
+    for item in user.items where settings.includes(item.kind) {
+      // An id listed twice is one file.
+      guard seen.insert(item.kind.name + "/" + item.id).inserted else { continue }
+      let fileName = names[item.kind, default: ItemFileNames()].claim(
+        itemId: item.id,
+        originalName: item.originalName,
+        contentType: item.contentType
+      )
+      let relativePath = OutputLayout.relativeItemPath(kind: item.kind, fileName: fileName)
+      let destination = ItemDownloader<Store>.Destination(
+        directory: layout.kindDirectory(folder: folder, kind: item.kind),
+        finalPath: layout.itemPath(folder: folder, relativePath: relativePath),
+        relativePath: relativePath
+      )
+      plan.items.append((item, destination))
+      plan.knownBytes += item.declaredSize ?? 0
+    }
+    plan.unresolved = user.unresolved.filter { settings.includes($0.kind) }
+    return plan
+  }
+
+  // MARK: - Finishing
+
+  private func finishItem(_ outcome: ItemOutcome, countedBytes: Int64, of user: SourceUser, ledger: UserLedger) async {
+    var record: ErrorRecord?
+    if outcome.status == .failed, let error = outcome.error {
+      record = ErrorRecord(user: user.displayName, userId: user.id, itemId: outcome.id, kind: outcome.kind, error: error, at: Date())
+    }
+    progress.itemFinished(outcome, knownBytes: countedBytes, error: record)
+    if let record {
+      logger.debug(
+        "item failed",
+        metadata: ["mediabatch.user.id": "\(user.id)", "mediabatch.item.id": "\(outcome.id)", "mediabatch.error.code": "\(record.code)"]
+      )
+      events.publish(.itemFailed(jobId: id, record))
+    }
+    if let finished = ledger.record(outcome, userId: user.id) {
+      await finishUser(finished)
+    }
+  }
+
+  private func finishUser(_ finished: UserLedger.FinishedUser) async {
+    let outcomes = finished.outcomes.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+    var result = UserResult(userId: finished.user.id, email: finished.user.email, folder: finished.folder, outcomes: outcomes)
+    if !settings.dryRun {
+      let manifest = UserManifest(jobId: id, source: source.info.kind, generatedAt: Date(), result: result, items: outcomes)
+      do {
+        try FileOperations.createDirectory(layout.userDirectory(finished.folder))
+        try FileOperations.writeAtomically(Array(try manifest.encoded()), to: layout.manifestPath(folder: finished.folder))
+      } catch {
+        let itemError = (error as? FileSystemError)?.itemError ?? ItemError(.ioError, "manifest: \(error)")
+        logger.error("manifest not written", metadata: ["mediabatch.user.id": "\(finished.user.id)", "error": "\(error)"])
+        result.status = .failed
+        result.errors.append(.init(itemId: OutputLayout.manifestFileName, kind: MediaKind("manifest"), error: itemError))
+      }
+    }
+    progress.userFinished(result)
+    await sink.userFinished(jobId: id, result, outcomes: outcomes)
+    events.publish(.userFinished(jobId: id, result))
+  }
+
+  // MARK: - Housekeeping tasks
+
+  /// After a stop, gives items in flight the grace period, then tells the driver to abandon them.
+  private func graceWatcher() async -> Child {
+    await stop.wait()
+    guard !Task.isCancelled else { return .housekeeping }
+    do {
+      try await Task.sleep(for: settings.stopGracePeriod)
+    } catch {
+      return .housekeeping
+    }
+    return .graceExpired
+  }
+
+  /// Publishes a progress snapshot at a steady pace until the job ends.
+  private func ticker() async -> Child {
+    while !Task.isCancelled {
+      do {
+        try await Task.sleep(for: settings.progressInterval)
+      } catch {
+        break
+      }
+      events.publish(.progress(progress.snapshot(status: status())))
+    }
+    return .housekeeping
+  }
+}

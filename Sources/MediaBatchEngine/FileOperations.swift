@@ -1,0 +1,129 @@
+import MediaBatchCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The few POSIX calls the engine writes with: direct, with `errno` kept for the error report.
+enum FileOperations {
+  /// Creates a directory and its parents; an existing directory is fine.
+  static func createDirectory(_ path: String) throws(FileSystemError) {
+    if mkdir(path, 0o755) == 0 { return }
+    let error = errno
+    if error == EEXIST { return }
+    if error == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+      try createDirectory(String(path[..<slash]))
+      if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+    }
+    throw FileSystemError("mkdir", path: path, errno: errno)
+  }
+
+  static func rename(_ from: String, _ to: String) throws(FileSystemError) {
+    #if canImport(Glibc)
+      let result = Glibc.rename(from, to)
+    #else
+      let result = Darwin.rename(from, to)
+    #endif
+    if result != 0 { throw FileSystemError("rename", path: to, errno: errno) }
+  }
+
+  /// Removes a file if it exists.
+  static func removeIfPresent(_ path: String) {
+    _ = unlink(path)
+  }
+
+  static func fileExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+  }
+
+  /// Writes a small file atomically: to `<path>.partial`, then renamed over `path`.
+  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+    let partial = path + NameSanitizer.partialSuffix
+    let file = try WritableFile(creating: partial)
+    let failure = bytes.withUnsafeBytes { buffer -> FileSystemError? in
+      do throws(FileSystemError) {
+        try file.write(buffer)
+        try file.close()
+        return nil
+      } catch {
+        return error
+      }
+    }
+    if let failure {
+      try? file.close()
+      removeIfPresent(partial)
+      throw failure
+    }
+    try rename(partial, path)
+  }
+}
+
+/// A file opened for writing; the engine streams an item's bytes into it.
+final class WritableFile: Sendable {
+  let path: String
+  private let descriptor: Mutex<Int32>
+
+  /// Creates (or truncates) the file. It never follows a symbolic link at `path`.
+  init(creating path: String) throws(FileSystemError) {
+    self.path = path
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
+    self.descriptor = Mutex(fd)
+  }
+
+  /// Opens an existing file to append to it (resuming a download).
+  init(appendingTo path: String) throws(FileSystemError) {
+    self.path = path
+    let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+    guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
+    self.descriptor = Mutex(fd)
+  }
+
+  func write(_ bytes: UnsafeRawBufferPointer) throws(FileSystemError) {
+    guard let base = bytes.baseAddress else { return }
+    let fd = descriptor.withLock { $0 }
+    var offset = 0
+    while offset < bytes.count {
+      let written = systemWrite(fd, base + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError("write", path: path, errno: errno)
+      }
+      offset += written
+    }
+  }
+
+  func close() throws(FileSystemError) {
+    let fd = descriptor.withLock { fd in
+      defer { fd = -1 }
+      return fd
+    }
+    guard fd >= 0 else { return }
+    #if canImport(Glibc)
+      let result = Glibc.close(fd)
+    #else
+      let result = Darwin.close(fd)
+    #endif
+    if result != 0 { throw FileSystemError("close", path: path, errno: errno) }
+  }
+
+  deinit {
+    let fd = descriptor.withLock { $0 }
+    #if canImport(Glibc)
+      if fd >= 0 { _ = Glibc.close(fd) }
+    #else
+      if fd >= 0 { _ = Darwin.close(fd) }
+    #endif
+  }
+
+  private func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+      Glibc.write(fd, pointer, count)
+    #else
+      Darwin.write(fd, pointer, count)
+    #endif
+  }
+}

@@ -1,0 +1,45 @@
+public import MediaBatchCore
+
+/// What one job does: which users and kinds, how hard it pulls, whether it writes anything.
+public struct JobSettings: Sendable, Hashable {
+  /// Downloads in flight at once, across all users.
+  public var concurrency: Int
+  /// Only these users (document id or email); all when `nil`.
+  public var users: Set<String>?
+  /// Only these kinds; all when `nil`.
+  public var kinds: Set<MediaKind>?
+  /// Plan every file, download none.
+  public var dryRun: Bool
+  public var retry: RetryPolicy
+  /// How long items in flight may take to finish after a stop before they are abandoned.
+  public var stopGracePeriod: Duration
+  /// How often a running job publishes a progress snapshot.
+  public var progressInterval: Duration
+
+  public init(
+    concurrency: Int = 32,
+    users: Set<String>? = nil,
+    kinds: Set<MediaKind>? = nil,
+    dryRun: Bool = false,
+    retry: RetryPolicy = .default,
+    stopGracePeriod: Duration = .seconds(5),
+    progressInterval: Duration = .milliseconds(500)
+  ) {
+    self.concurrency = max(1, concurrency)
+    self.users = users
+    self.kinds = kinds
+    self.dryRun = dryRun
+    self.retry = retry
+    self.stopGracePeriod = stopGracePeriod
+    self.progressInterval = progressInterval
+  }
+
+  func includes(_ user: SourceUser) -> Bool {
+    guard let users else { return true }
+    return users.contains(user.id) || user.email.map(users.contains) == true
+  }
+
+  func includes(_ kind: MediaKind) -> Bool {
+    kinds?.contains(kind) ?? true
+  }
+}

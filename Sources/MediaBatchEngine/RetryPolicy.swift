@@ -1,0 +1,29 @@
+/// When and how long to wait before trying an item again: exponential backoff with full jitter (DESIGN §4).
+public struct RetryPolicy: Sendable, Hashable {
+  /// Attempts in all, the first included.
+  public var maximumAttempts: Int
+  public var initialDelay: Duration
+  public var maximumDelay: Duration
+  /// Bytes that fail their checksum are fetched again this many times in all, not more: corruption at rest does not
+  /// heal by retrying.
+  public var maximumChecksumAttempts: Int
+
+  public init(maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 2) {
+    self.maximumAttempts = max(1, maximumAttempts)
+    self.initialDelay = initialDelay
+    self.maximumDelay = maximumDelay
+    self.maximumChecksumAttempts = max(1, maximumChecksumAttempts)
+  }
+
+  public static let `default` = RetryPolicy()
+
+  /// The wait before attempt `attempt + 1`: uniform in [0, min(cap, initial × 2^(attempt−1))], or what the server
+  /// asked for when it said, whichever is longer.
+  public func delay(afterAttempt attempt: Int, retryAfter: Duration?, using rng: inout some RandomNumberGenerator) -> Duration {
+    let exponent = min(max(attempt - 1, 0), 30)
+    let ceiling = min(maximumDelay, initialDelay * (1 << exponent))
+    let jittered = ceiling * Double.random(in: 0...1, using: &rng)
+    guard let retryAfter else { return jittered }
+    return max(jittered, min(retryAfter, maximumDelay))
+  }
+}

@@ -1,0 +1,67 @@
+public import Hummingbird
+public import Logging
+public import MediaBatchEngine
+import MediaBatchCore
+
+/// Builds the HTTP application around an engine: the composition root that `mediabatch serve` and the tests share.
+/// The engine runs as one of the application's services.
+public func buildApplication(
+  engine: BatchEngine,
+  results: InMemoryJobResults,
+  configuration: ServerConfiguration,
+  logger: Logger,
+  onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) throws(ServerConfigurationError) -> some ApplicationProtocol {
+  try configuration.validate()
+  let router = buildRouter(engine: engine, results: results, configuration: configuration, dashboard: .bundled())
+  return Application(
+    router: router,
+    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MediaBatch"),
+    services: [engine],
+    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+    logger: logger
+  )
+}
+
+func buildRouter(
+  engine: BatchEngine,
+  results: InMemoryJobResults,
+  configuration: ServerConfiguration,
+  dashboard: DashboardFiles
+) -> Router<BasicRequestContext> {
+  let router = Router(context: BasicRequestContext.self)
+  router.add(middleware: ErrorMiddleware())
+  if let token = configuration.apiToken {
+    router.add(middleware: TokenAuthenticator(token: token))
+  }
+  BatchController(engine: engine, results: results).register(on: router)
+  EventsController(engine: engine).register(on: router)
+  JobsController(engine: engine, results: results).register(on: router)
+  router.get(RouterPath(APIPaths.health)) { _, _ in
+    Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status)
+  }
+  let allowed: [(String, [HTTPRequest.Method])] = [
+    (APIPaths.start, [.post]), (APIPaths.stop, [.post]), (APIPaths.status, [.get]), (APIPaths.results, [.get]),
+    (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.health, [.get]),
+  ]
+  for (path, methods) in allowed {
+    for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method) {
+      router.on(RouterPath(path), method: method) { request, _ -> Response in
+        throw APIError.methodNotAllowed(method, request.uri.path, allowed: methods)
+      }
+    }
+  }
+  dashboard.register(on: router)
+  return router
+}
+
+struct Health: ResponseEncodable {
+  var status: String
+  var source: SourceInfo
+  var jobStatus: JobStatus
+
+  enum CodingKeys: String, CodingKey {
+    case status, source
+    case jobStatus = "job_status"
+  }
+}

@@ -1,0 +1,126 @@
+public import Hummingbird
+public import MediaBatchCore
+import MediaBatchEngine
+
+/// The seed's batch endpoints: start, status, results, stop.
+struct BatchController<Context: RequestContext>: Sendable {
+  let engine: BatchEngine
+  let results: InMemoryJobResults
+
+  func register(on router: Router<Context>) {
+    router.post(RouterPath(APIPaths.start), use: start)
+    router.get(RouterPath(APIPaths.status), use: status)
+    router.get(RouterPath(APIPaths.results), use: resultsPage)
+    router.post(RouterPath(APIPaths.stop), use: stop)
+  }
+
+  struct Started: ResponseEncodable {
+    var message: String
+    var status: JobStatus
+    var jobId: String
+
+    enum CodingKeys: String, CodingKey {
+      case message, status
+      case jobId = "job_id"
+    }
+  }
+
+  @Sendable func start(_ request: Request, context: Context) async throws -> EditedResponse<Started> {
+    var request = request
+    let body = try await request.collectBody(upTo: 64 * 1024)
+    let settings = try StartRequest.parse(Array(body.readableBytesView)).settings(defaults: engine.defaults)
+    do {
+      let id = try engine.start(settings)
+      return EditedResponse(status: .accepted, response: Started(message: "Batch processing started", status: .processing, jobId: id))
+    } catch BatchEngine.StartError.alreadyRunning(let running) {
+      throw APIError(.conflict, code: "job_running", message: "a batch job is already running (job \(running)); stop it or wait for it to finish")
+    } catch BatchEngine.StartError.shuttingDown {
+      throw APIError(.serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
+    }
+  }
+
+  @Sendable func status(_ request: Request, context: Context) async throws -> ProgressSnapshot {
+    engine.snapshot()
+  }
+
+  struct ResultsPage: ResponseEncodable {
+    var summary: JobSummary?
+    var users: [UserResult]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+      case jobId = "job_id"
+      case status
+      case totalFilesDownloaded = "total_files_downloaded"
+      case totalSizeBytes = "total_size_bytes"
+      case processingTimeSeconds = "processing_time_seconds"
+      case successfulUsers = "successful_users"
+      case failedUsers = "failed_users"
+      case failedFiles = "failed_files"
+      case users
+      case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(summary?.jobId, forKey: .jobId)
+      try container.encode(summary?.status ?? .idle, forKey: .status)
+      try container.encode(summary?.totalFilesDownloaded ?? 0, forKey: .totalFilesDownloaded)
+      try container.encode(summary?.totalSizeBytes ?? 0, forKey: .totalSizeBytes)
+      try container.encode(summary?.processingTimeSeconds ?? 0, forKey: .processingTimeSeconds)
+      try container.encode(summary?.successfulUsers ?? 0, forKey: .successfulUsers)
+      try container.encode(summary?.failedUsers ?? 0, forKey: .failedUsers)
+      try container.encode(summary?.failedFiles ?? 0, forKey: .failedFiles)
+      try container.encode(users, forKey: .users)
+      try container.encode(nextCursor, forKey: .nextCursor)
+    }
+  }
+
+  @Sendable func resultsPage(_ request: Request, context: Context) async throws -> ResultsPage {
+    let query = request.uri.queryParameters
+    var status: UserResult.Status?
+    if let text = query.get("status") {
+      guard let parsed = UserResult.Status(rawValue: text) else {
+        throw APIError(.badRequest, code: "invalid_query", message: "status must be succeeded, failed or stopped, not \"\(text)\"")
+      }
+      status = parsed
+    }
+    var limit = 100
+    if let text = query.get("limit") {
+      guard let parsed = Int(text), (1...1_000).contains(parsed) else {
+        throw APIError(.badRequest, code: "invalid_query", message: "limit must be a whole number from 1 to 1000, not \"\(text)\"")
+      }
+      limit = parsed
+    }
+    let cursor = query.get("cursor")
+    if let cursor, Int(cursor) == nil {
+      throw APIError(.badRequest, code: "invalid_query", message: "cursor \"\(cursor)\" is not one this server handed out")
+    }
+    guard let summary = engine.currentSummary() else { return ResultsPage(summary: nil, users: [], nextCursor: nil) }
+    let page = await results.users(of: summary.jobId, status: status, cursor: cursor, limit: limit)
+    return ResultsPage(summary: summary, users: page.users, nextCursor: page.nextCursor)
+  }
+
+  struct Stopping: ResponseEncodable {
+    var message: String
+    var status: JobStatus
+    var jobId: String
+
+    enum CodingKeys: String, CodingKey {
+      case message, status
+      case jobId = "job_id"
+    }
+  }
+
+  @Sendable func stop(_ request: Request, context: Context) async throws -> EditedResponse<Stopping> {
+    switch engine.stop() {
+    case .stopping(let id):
+      return EditedResponse(status: .accepted, response: Stopping(message: "Stopping", status: .stopping, jobId: id))
+    case .notRunning:
+      throw APIError(.conflict, code: "no_job_running", message: "no batch job is running")
+    }
+  }
+}
+
+extension ProgressSnapshot: ResponseEncodable {}
+extension JobSummary: ResponseEncodable {}

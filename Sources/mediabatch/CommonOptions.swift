@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import MediaBatchCore
+
+/// Options every command that runs jobs takes; each falls back to its `MEDIABATCH_*` variable, then a default.
+struct CommonOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("Folder to export into (env MEDIABATCH_OUTPUT_DIR).", valueName: "dir"))
+  var output: String?
+
+  @Option(name: .long, help: ArgumentHelp("Where users come from: demo (env MEDIABATCH_SOURCE).", valueName: "demo"))
+  var source: String?
+
+  @Option(name: .long, help: ArgumentHelp("Users in the demo data (env MEDIABATCH_DEMO_USERS; default 100).", valueName: "n"))
+  var demoUsers: Int?
+
+  @Flag(name: .long, help: "Add edge cases to the demo data: hostile names, duplicates, missing and corrupt objects.")
+  var demoEdgeCases = false
+
+  @Option(name: .long, help: ArgumentHelp("Delay every demo download by this many milliseconds, to model a remote store.", valueName: "ms"))
+  var demoLatencyMs: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Downloads in flight at once (env MEDIABATCH_CONCURRENCY; default 32).", valueName: "n"))
+  var concurrency: Int?
+
+  @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error (env MEDIABATCH_LOG_LEVEL).", valueName: "level"))
+  var logLevel: String?
+
+  func validate() throws {
+    if let concurrency, !(1...1_024).contains(concurrency) {
+      throw ValidationError("--concurrency must be between 1 and 1024, not \(concurrency)")
+    }
+    if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
+    if let demoLatencyMs, !(0...60_000).contains(demoLatencyMs) {
+      throw ValidationError("--demo-latency-ms must be between 0 and 60000, not \(demoLatencyMs)")
+    }
+    if let source, source != "demo" {
+      throw ValidationError(
+        source == "firebase"
+          ? "--source firebase: this version of MediaBatch reads only the built-in demo data"
+          : "--source must be demo, not \(source)"
+      )
+    }
+  }
+}

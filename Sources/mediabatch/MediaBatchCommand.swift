@@ -1,0 +1,48 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `mediabatch`: export every user's media out of Firebase, verified and resumable.
+@main
+struct MediaBatchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mediabatch",
+    abstract: "Export every user's media out of Firebase into a verified, per-user folder tree.",
+    discussion: "With no Firebase project configured, MediaBatch runs on built-in demo data.",
+    subcommands: [RunCommand.self, ServeCommand.self],
+    defaultSubcommand: RunCommand.self
+  )
+
+  /// Exit codes: 0 every item succeeded, 1 some failed or the job was stopped, 2 it could not run.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let code as ExitCode {
+      terminate(code.rawValue)
+    } catch {
+      if exitCode(for: error) == .success {
+        print(fullMessage(for: error))
+        terminate(0)
+      }
+      Terminal.writeError("mediabatch: " + fullMessage(for: error))
+      terminate(2)
+    }
+  }
+}
+
+private func terminate(_ status: Int32) -> Never {
+  #if canImport(Glibc)
+    Glibc.exit(status)
+  #else
+    Darwin.exit(status)
+  #endif
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import MediaBatchCore
+import MediaBatchEngine
+import MediaBatchServer
+
+/// `mediabatch serve`: the job API and the dashboard.
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Serve the job API and the live dashboard.",
+    discussion: "Binds 127.0.0.1:8000 by default. Set MEDIABATCH_API_TOKEN to require a bearer token on every API call."
+  )
+
+  @OptionGroup var options: CommonOptions
+
+  @Option(name: .long, help: ArgumentHelp("Address to listen on (env MEDIABATCH_HOST; default 127.0.0.1).", valueName: "address"))
+  var host: String?
+
+  @Option(name: .long, help: ArgumentHelp("Port to listen on; 0 picks a free one (env MEDIABATCH_PORT; default 8000).", valueName: "port"))
+  var port: Int?
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let settings = try ResolvedSettings(options, environment: environment, defaultLogLevel: .info)
+    try settings.checkOutputIsWritable()
+    let envPort = try environment["MEDIABATCH_PORT"].flatMap { text -> Int? in
+      guard !text.isEmpty else { return nil }
+      guard let value = Int(text) else { throw ValidationError("MEDIABATCH_PORT must be a port number, not \"\(text)\"") }
+      return value
+    }
+    let configuration = ServerConfiguration(
+      host: host ?? environment["MEDIABATCH_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+      port: port ?? envPort ?? 8000,
+      apiToken: environment["MEDIABATCH_API_TOKEN"]
+    )
+    let logger = settings.makeLogger(label: "mediabatch")
+    let results = InMemoryJobResults()
+    let engine = settings.makeEngine(sink: results, logger: logger)
+    do {
+      try configuration.validate()
+    } catch {
+      throw ValidationError(error.description)
+    }
+    let app = try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger) { port in
+      let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
+      Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")
+      Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(settings.outputDirectory)")
+    }
+    try await app.runService()
+  }
+}
