@@ -1,0 +1,133 @@
+public import MediaBatchCore
+import Synchronization
+
+/// A store whose objects and faults a test scripts: per object, the bytes to serve and what goes wrong on which
+/// attempt (an error before the body, a connection dropped after N bytes, corrupt bytes, a wrong declared hash).
+public final class ScriptedStore: MediaStore, Sendable {
+  /// What one attempt at an object does.
+  public enum Fault: Sendable {
+    /// Fail before any byte with this error.
+    case fail(StoreError)
+    /// Serve `bytes` bytes of the body, then drop the connection.
+    case dropAfter(bytes: Int)
+    /// Serve the body with one byte flipped.
+    case corrupt
+  }
+
+  public struct Object: Sendable {
+    public var bytes: [UInt8]
+    public var generation: String
+    /// Faults for the first attempts, in order; later attempts succeed.
+    public var faults: [Fault]
+    /// Declare this CRC32C instead of the true one.
+    public var declaredCRC32C: UInt32?
+
+    public init(bytes: [UInt8], generation: String = "1", faults: [Fault] = [], declaredCRC32C: UInt32? = nil) {
+      self.bytes = bytes
+      self.generation = generation
+      self.faults = faults
+      self.declaredCRC32C = declaredCRC32C
+    }
+  }
+
+  /// One request the store received.
+  public struct Request: Sendable, Hashable {
+    public var object: String
+    public var offset: Int64
+    public var generation: String?
+  }
+
+  private struct State {
+    var objects: [String: Object]
+    var attempts: [String: Int] = [:]
+    var requests: [Request] = []
+  }
+
+  private let state: Mutex<State>
+  /// Served for objects not scripted: deterministic bytes derived from the name, `defaultSize` long.
+  private let defaultSize: Int?
+
+  public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000) {
+    self.state = Mutex(State(objects: objects))
+    self.defaultSize = defaultSize
+  }
+
+  public var requests: [Request] { state.withLock { $0.requests } }
+
+  /// The bytes a download of `object` must end up with.
+  public func expectedBytes(_ object: String) -> [UInt8]? {
+    state.withLock { $0.objects[object]?.bytes } ?? defaultSize.map { Self.bytes(for: object, count: $0) }
+  }
+
+  public static func bytes(for name: String, count: Int) -> [UInt8] {
+    var seed = UInt64(truncatingIfNeeded: name.hashValueStable)
+    return (0..<count).map { _ in
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: seed >> 56)
+    }
+  }
+
+  public func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse {
+    let (object, fault): (Object?, Fault?) = state.withLock { state in
+      state.requests.append(Request(object: location.object, offset: offset, generation: generation))
+      let attempt = state.attempts[location.object, default: 0]
+      state.attempts[location.object] = attempt + 1
+      let object = state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
+      let fault = object.flatMap { attempt < $0.faults.count ? $0.faults[attempt] : nil }
+      return (object, fault)
+    }
+    guard let object else { throw StoreError.notFound(location) }
+    if let generation, generation != object.generation {
+      throw StoreError(.notFound, "generation \(generation) of \(location) does not exist")
+    }
+    let info = ObjectInfo(
+      size: Int64(object.bytes.count),
+      generation: object.generation,
+      crc32c: object.declaredCRC32C ?? CRC32C.checksum(object.bytes),
+      contentType: "application/octet-stream"
+    )
+    var body = Array(object.bytes[Int(min(offset, Int64(object.bytes.count)))...])
+    switch fault {
+    case .fail(let error)?:
+      throw error
+    case .dropAfter(let count)?:
+      return MediaResponse(info: info, body: ByteStream(DroppingChunks(bytes: Array(body.prefix(count)))))
+    case .corrupt?:
+      if !body.isEmpty { body[body.count / 2] ^= 0xFF }
+    case nil:
+      break
+    }
+    return MediaResponse(info: info, body: ByteStream(bytes: body, chunkSize: 256))
+  }
+}
+
+/// Yields some bytes, then fails as a dropped connection does.
+struct DroppingChunks: AsyncSequence, Sendable {
+  let bytes: [UInt8]
+
+  struct ConnectionDropped: Error {}
+
+  func makeAsyncIterator() -> Iterator { Iterator(bytes: bytes) }
+
+  struct Iterator: AsyncIteratorProtocol {
+    var bytes: [UInt8]?
+
+    mutating func next() async throws -> [UInt8]? {
+      guard let chunk = bytes else { throw ConnectionDropped() }
+      bytes = nil
+      return chunk
+    }
+  }
+}
+
+extension String {
+  /// FNV-1a: stable across runs and processes, unlike `hashValue`.
+  var hashValueStable: UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01B3
+    }
+    return hash
+  }
+}

@@ -1,0 +1,55 @@
+import Logging
+import MediaBatchCore
+import MediaBatchEngine
+import MediaBatchTesting
+
+/// An engine wired to a test's source and store, writing into a temporary folder.
+struct EngineHarness<Source: UserSource, Store: MediaStore> {
+  let directory: TemporaryDirectory
+  let engine: BatchEngine
+  let results: InMemoryJobResults
+
+  init(source: Source, store: Store, settings: JobSettings = JobSettings()) throws {
+    directory = try TemporaryDirectory()
+    results = InMemoryJobResults()
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    engine = BatchEngine(
+      source: source, store: store, layout: OutputLayout(root: directory.appending("out")), defaults: settings,
+      sink: results, logger: logger
+    )
+  }
+
+  var outputRoot: String { directory.appending("out") }
+
+  /// Runs one job with `settings` to its end and returns every event it published.
+  func runJob(_ settings: JobSettings? = nil) async throws -> [EventEnvelope] {
+    try await withThrowingTaskGroup(of: [EventEnvelope].self) { group in
+      let engine = self.engine
+      let settings = settings ?? engine.defaults
+      let events = engine.events.subscribe(bufferSize: 100_000)
+      group.addTask {
+        try await engine.run()
+        return []
+      }
+      _ = try engine.start(settings)
+      engine.finishAfterCurrentJob()
+      var collected: [EventEnvelope] = []
+      for await envelope in events {
+        collected.append(envelope)
+        if case .state(_, let status) = envelope.event, !status.isActive { break }
+      }
+      try await group.waitForAll()
+      return collected
+    }
+  }
+}
+
+extension [EventEnvelope] {
+  var finalStatus: JobStatus? {
+    for envelope in reversed() {
+      if case .state(_, let status) = envelope.event { return status }
+    }
+    return nil
+  }
+}
