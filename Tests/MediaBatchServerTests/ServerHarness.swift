@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MediaBatchCore
+import MediaBatchEngine
+import MediaBatchServer
+import MediaBatchTesting
+import NIOCore
+import Testing
+
+/// The real application, as `mediabatch serve` builds it, around a test's source and store.
+struct ServerHarness {
+  let directory: TemporaryDirectory
+  let engine: BatchEngine
+  let results: InMemoryJobResults
+  let configuration: ServerConfiguration
+
+  init<Source: UserSource, Store: MediaStore>(source: Source, store: Store, token: String? = nil, concurrency: Int = 8) throws {
+    directory = try TemporaryDirectory()
+    results = InMemoryJobResults()
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    engine = BatchEngine(
+      source: source, store: store, layout: OutputLayout(root: directory.appending("out")),
+      defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
+      sink: results, logger: logger
+    )
+    configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
+  }
+
+  static func demo(users: Int = 20, edgeCases: Bool = false, token: String? = nil) throws -> ServerHarness {
+    let catalog = DemoCatalog(userCount: users, includesEdgeCases: edgeCases)
+    return try ServerHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token)
+  }
+
+  func application() throws -> some ApplicationProtocol {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger)
+  }
+
+  /// Subscribes, runs `action`, and waits for the job it starts to end.
+  func untilJobEnds(_ action: () async throws -> Void) async throws {
+    let events = engine.events.subscribe(bufferSize: 100_000)
+    try await action()
+    for await envelope in events {
+      if case .state(_, let status) = envelope.event, !status.isActive { return }
+    }
+  }
+}
+
+extension TestResponse {
+  var json: [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+  }
+
+  var errorCode: String? {
+    (json["error"] as? [String: Any])?["code"] as? String
+  }
+}
+
+extension Data {
+  init(buffer: ByteBuffer) {
+    self.init(buffer.readableBytesView)
+  }
+}

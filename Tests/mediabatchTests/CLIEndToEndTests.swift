@@ -1,0 +1,130 @@
+import Foundation
+import MediaBatchCore
+import MediaBatchTesting
+import Testing
+
+/// Runs the built `mediabatch` binary as a child process, as a user would.
+@Suite("mediabatch CLI, end to end")
+struct CLIEndToEndTests {
+  /// The binary under test: `MEDIABATCH_BIN`, else the debug build next to this package.
+  static let binary: String = {
+    if let path = ProcessInfo.processInfo.environment["MEDIABATCH_BIN"], !path.isEmpty { return path }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/mediabatch").path
+  }()
+
+  func requireBinary() throws {
+    try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "no mediabatch binary at \(Self.binary): run `swift build` first")
+  }
+
+  func decode(_ json: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+  }
+
+  @Test("run on the demo data exits 0, and every file matches its manifest and the demo store byte for byte")
+  func demoRun() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let output = directory.appending("export")
+
+    let result = try await ChildProcess.run(Self.binary, ["run", "--output", output, "--demo-users", "40", "--json"])
+
+    #expect(result.status == 0, "stderr: \(result.error)")
+    let summary = try decode(result.output)
+    #expect(summary["status"] as? String == "completed")
+    let catalog = DemoCatalog(userCount: 40, includesEdgeCases: false)
+    let store = DemoStore(catalog: catalog)
+    let report = try ExportVerifier(root: output).verify { store.expectedObject($0)?.bytes }
+    #expect(report.problems.isEmpty)
+    #expect(report.unlistedFiles.isEmpty)
+    #expect(report.manifests.count == 40)
+    let expectedFiles = (0..<40).reduce(0) { $0 + catalog.user(at: $1).items.count }
+    #expect(report.verifiedFiles == expectedFiles)
+    #expect((summary["files"] as? [String: Any])?["downloaded"] as? Int == expectedFiles)
+  }
+
+  @Test("with edge cases it exits 1, reports each problem by code, and writes nothing outside the output folder")
+  func edgeCaseRun() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let output = directory.appending("export")
+
+    let result = try await ChildProcess.run(Self.binary, ["run", "--output", output, "--demo-users", "5", "--demo-edge-cases", "--json"])
+
+    #expect(result.status == 1)
+    let summary = try decode(result.output)
+    #expect(summary["status"] as? String == "completed_with_errors")
+    let counts = summary["error_counts"] as? [String: Int] ?? [:]
+    #expect(counts == ["checksum_mismatch": 1, "invalid_metadata": 1, "metadata_missing": 1, "not_found": 1])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["export"])
+    let store = DemoStore(catalog: DemoCatalog(userCount: 5, includesEdgeCases: true))
+    let report = try ExportVerifier(root: output).verify { store.expectedObject($0)?.bytes }
+    #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty)
+
+    let text = try await ChildProcess.run(Self.binary, ["run", "--output", directory.appending("again"), "--demo-users", "0", "--demo-edge-cases"])
+    #expect(text.status == 1)
+    #expect(text.output.contains("not_found") && text.output.contains("checksum_mismatch") && text.output.contains("metadata_missing"))
+  }
+
+  @Test(
+    "it exits 2 with a clear message when it cannot run",
+    arguments: [
+      (["run", "--concurrency", "0"], "--concurrency"),
+      (["run", "--no-such-flag"], "no-such-flag"),
+      (["run", "--source", "firebase"], "demo"),
+      (["serve", "--host", "0.0.0.0", "--port", "0"], "MEDIABATCH_API_TOKEN"),
+    ]
+  )
+  func cannotRun(arguments: [String], message: String) async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var environment = ProcessInfo.processInfo.environment
+    environment["MEDIABATCH_API_TOKEN"] = nil
+    let result = try await ChildProcess.run(Self.binary, arguments + ["--output", directory.appending("out")], environment: environment)
+    #expect(result.status == 2)
+    #expect(result.error.contains(message), "stderr: \(result.error)")
+  }
+
+  @Test("an output folder that cannot be written is refused before anything starts")
+  func unwritableOutput() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let blocker = directory.appending("file")
+    FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+    let result = try await ChildProcess.run(Self.binary, ["run", "--output", blocker + "/export"])
+    #expect(result.status == 2)
+    #expect(result.error.contains("not writable"))
+  }
+
+  @Test("Ctrl-C stops gracefully: exit 1, status stopped, no half-written file, every file verified")
+  func interruptStopsGracefully() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let output = directory.appending("export")
+    let child = ChildProcess(
+      executable: Self.binary,
+      arguments: ["run", "--output", output, "--demo-users", "3000", "--demo-latency-ms", "40", "--concurrency", "8", "--json", "--log-level", "info"]
+    )
+    try child.start()
+
+    // The engine logs "job started" once the job runs under the signal handlers.
+    for await line in child.errorLines where line.contains("job started") { break }
+    child.signal(SIGINT)
+    let result = await child.wait()
+
+    #expect(result.status == 1, "stderr: \(result.error)")
+    let summary = try decode(result.output)
+    #expect(summary["status"] as? String == "stopped")
+    let files = directory.files()
+    #expect(!files.contains { $0.hasSuffix(NameSanitizer.partialSuffix) })
+    let store = DemoStore(catalog: DemoCatalog(userCount: 3000, includesEdgeCases: false))
+    let report = try ExportVerifier(root: output).verify { store.expectedObject($0)?.bytes }
+    #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty)
+    #expect(report.manifests.count < 3000)
+  }
+}
