@@ -8,7 +8,9 @@ public struct RetryPolicy: Sendable, Hashable {
   /// heal by retrying.
   public var maximumChecksumAttempts: Int
 
-  public init(maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 2) {
+  public init(
+    maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 2
+  ) {
     self.maximumAttempts = max(1, maximumAttempts)
     self.initialDelay = initialDelay
     self.maximumDelay = maximumDelay

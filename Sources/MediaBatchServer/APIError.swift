@@ -1,5 +1,5 @@
-public import Hummingbird
 import Foundation
+public import Hummingbird
 
 /// An API failure with its HTTP status and a stable code; every error response has the body
 /// `{"error": {"code": …, "message": …}}`.

@@ -1,7 +1,7 @@
 public import Hummingbird
 public import Logging
-public import MediaBatchEngine
 import MediaBatchCore
+public import MediaBatchEngine
 
 /// Builds the HTTP application around an engine: the composition root that `mediabatch serve` and the tests share.
 /// The engine runs as one of the application's services.

@@ -33,7 +33,8 @@ struct BatchController<Context: RequestContext>: Sendable {
       let id = try engine.start(settings)
       return EditedResponse(status: .accepted, response: Started(message: "Batch processing started", status: .processing, jobId: id))
     } catch BatchEngine.StartError.alreadyRunning(let running) {
-      throw APIError(.conflict, code: "job_running", message: "a batch job is already running (job \(running)); stop it or wait for it to finish")
+      throw APIError(
+        .conflict, code: "job_running", message: "a batch job is already running (job \(running)); stop it or wait for it to finish")
     } catch BatchEngine.StartError.shuttingDown {
       throw APIError(.serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
     }

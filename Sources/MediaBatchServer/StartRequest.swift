@@ -43,7 +43,9 @@ struct StartRequest: Decodable, Sendable {
       throw error
     } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
       let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-      throw APIError(.badRequest, code: "invalid_body", message: "field \(field.isEmpty ? "(body)" : field) has the wrong type: \(context.debugDescription)")
+      throw APIError(
+        .badRequest, code: "invalid_body",
+        message: "field \(field.isEmpty ? "(body)" : field) has the wrong type: \(context.debugDescription)")
     } catch {
       throw APIError(.badRequest, code: "invalid_body", message: "the body is not a JSON object: \(error.localizedDescription)")
     }

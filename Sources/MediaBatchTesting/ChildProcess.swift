@@ -65,7 +65,9 @@ public final class ChildProcess: @unchecked Sendable {
   }
 
   /// Runs to the end.
-  public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (
+  public static func run(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+  ) async throws -> (
     status: Int32, output: String, error: String
   ) {
     let child = ChildProcess(executable: executable, arguments: arguments, environment: environment)

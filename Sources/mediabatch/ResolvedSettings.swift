@@ -18,7 +18,8 @@ struct ResolvedSettings {
     "FIREBASE_PROJECT_ID", "FIREBASE_SERVICE_ACCOUNT_PATH", "GOOGLE_APPLICATION_CREDENTIALS", "FIRESTORE_EMULATOR_HOST",
   ]
 
-  init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
+  init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws
+  {
     func integer(_ name: String) throws -> Int? {
       guard let text = environment[name], !text.isEmpty else { return nil }
       guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, not \"\(text)\"") }

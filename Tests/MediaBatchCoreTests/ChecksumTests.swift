@@ -20,7 +20,8 @@ struct ChecksumTests {
 
   @Test("CRC32C over chunks equals CRC32C over the whole, wherever the chunks split")
   func crc32cIsIncremental() async {
-    await propertyCheck(count: 300, input: Gen<UInt8>.value(in: 0...255).array(of: 0...200), Gen.int(in: 0...200)) { (bytes: [UInt8], split: Int) in
+    await propertyCheck(count: 300, input: Gen<UInt8>.value(in: 0...255).array(of: 0...200), Gen.int(in: 0...200)) {
+      (bytes: [UInt8], split: Int) in
       let cut = min(split, bytes.count)
       var crc = CRC32C()
       crc.update(Array(bytes[..<cut]))

@@ -28,7 +28,8 @@ struct NameSanitizerTests {
     await propertyCheck(count: 2_000, input: Self.hostileNames) { email in
       guard let folder = NameSanitizer.folderName(forEmail: email) else { return }
       #expect(!folder.isEmpty && folder != "." && folder != "..")
-      #expect(folder.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_-+".unicodeScalars.contains($0)) })
+      #expect(
+        folder.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_-+".unicodeScalars.contains($0)) })
       #expect(folder.utf8.count <= 200)
     }
   }

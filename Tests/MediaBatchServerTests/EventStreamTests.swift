@@ -15,7 +15,8 @@ struct EventStreamTests {
       let port = try #require(client.port)
       let http = HTTPClient(eventLoopGroupProvider: .singleton)
       do {
-        let response = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/batch-process-events"), timeout: .seconds(60))
+        let response = try await http.execute(
+          HTTPClientRequest(url: "http://127.0.0.1:\(port)/batch-process-events"), timeout: .seconds(60))
         #expect(response.status == .ok)
         #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
         var parser = SSEParser()

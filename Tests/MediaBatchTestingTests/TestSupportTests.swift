@@ -7,7 +7,9 @@ struct TestSupportTests {
   @Test("the scripted store plays its faults in order, then serves the object, honouring offsets")
   func scriptedFaults() async throws {
     let bytes = ScriptedStore.bytes(for: "x", count: 600)
-    let store = ScriptedStore(objects: ["x": .init(bytes: bytes, faults: [.fail(StoreError(.serverError, "503", isRetryable: true)), .dropAfter(bytes: 10)])])
+    let store = ScriptedStore(objects: [
+      "x": .init(bytes: bytes, faults: [.fail(StoreError(.serverError, "503", isRetryable: true)), .dropAfter(bytes: 10)])
+    ])
     let location = ObjectLocation(bucket: "test", object: "x")
     await #expect(throws: StoreError.self) { try await store.open(location, offset: 0, generation: nil) }
     let dropped = try await store.open(location, offset: 0, generation: nil)

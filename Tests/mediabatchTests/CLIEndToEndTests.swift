@@ -14,7 +14,8 @@ struct CLIEndToEndTests {
   }()
 
   func requireBinary() throws {
-    try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "no mediabatch binary at \(Self.binary): run `swift build` first")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: Self.binary), "no mediabatch binary at \(Self.binary): run `swift build` first")
   }
 
   func decode(_ json: String) throws -> [String: Any] {
@@ -63,7 +64,8 @@ struct CLIEndToEndTests {
     let report = try ExportVerifier(root: output).verify { store.expectedObject($0)?.bytes }
     #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty)
 
-    let text = try await ChildProcess.run(Self.binary, ["run", "--output", directory.appending("again"), "--demo-users", "0", "--demo-edge-cases"])
+    let text = try await ChildProcess.run(
+      Self.binary, ["run", "--output", directory.appending("again"), "--demo-users", "0", "--demo-edge-cases"])
     #expect(text.status == 1)
     #expect(text.output.contains("not_found") && text.output.contains("checksum_mismatch") && text.output.contains("metadata_missing"))
   }
@@ -108,7 +110,9 @@ struct CLIEndToEndTests {
     let output = directory.appending("export")
     let child = ChildProcess(
       executable: Self.binary,
-      arguments: ["run", "--output", output, "--demo-users", "3000", "--demo-latency-ms", "40", "--concurrency", "8", "--json", "--log-level", "info"]
+      arguments: [
+        "run", "--output", output, "--demo-users", "3000", "--demo-latency-ms", "40", "--concurrency", "8", "--json", "--log-level", "info",
+      ]
     )
     try child.start()
 

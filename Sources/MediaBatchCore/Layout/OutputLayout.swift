@@ -48,7 +48,8 @@ public struct UserFolderNames: Sendable {
   public init() {}
 
   public mutating func claim(userId: String, email: String?) -> String {
-    let base = email.flatMap(NameSanitizer.folderName(forEmail:))
+    let base =
+      email.flatMap(NameSanitizer.folderName(forEmail:))
       ?? NameSanitizer.folderName(forEmail: userId)
       ?? "user-\(NameSanitizer.stableSuffix(for: userId))"
     return claimed.claim(base, stableKey: userId) { NameSanitizer.truncate($0 + "-" + $1, toBytes: 240) }
@@ -62,7 +63,8 @@ public struct ItemFileNames: Sendable {
   public init() {}
 
   public mutating func claim(itemId: String, originalName: String?, contentType: String?) -> String {
-    let base = originalName.flatMap(NameSanitizer.fileName)
+    let base =
+      originalName.flatMap(NameSanitizer.fileName)
       ?? NameSanitizer.fallbackFileName(id: itemId, contentType: contentType)
     return claimed.claim(base, stableKey: itemId) { NameSanitizer.addingSuffix($1, to: $0) }
   }

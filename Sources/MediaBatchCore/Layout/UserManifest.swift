@@ -1,7 +1,7 @@
-public import struct Foundation.Date
 public import struct Foundation.Data
-import class Foundation.JSONEncoder
+public import struct Foundation.Date
 import class Foundation.JSONDecoder
+import class Foundation.JSONEncoder
 
 /// The per-user `manifest.json`: every item of the user, where it went, what was verified, and all its metadata.
 public struct UserManifest: Sendable, Hashable, Codable {

@@ -46,7 +46,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
   /// A 429 or similar: the whole pool should slow down, not only this item.
   public var isRateLimit: Bool
 
-  public init(_ code: ItemError.Code, _ message: String, isRetryable: Bool = false, retryAfter: Duration? = nil, isRateLimit: Bool = false) {
+  public init(_ code: ItemError.Code, _ message: String, isRetryable: Bool = false, retryAfter: Duration? = nil, isRateLimit: Bool = false)
+  {
     self.code = code
     self.message = message
     self.isRetryable = isRetryable
