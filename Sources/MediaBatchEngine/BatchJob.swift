@@ -32,7 +32,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
         return .failed(reason: "the output folder cannot be created: \(error)")
       }
     }
-    let downloader = ItemDownloader(store: store, retry: settings.retry, progress: progress, directories: DirectoryCache())
+    let pool = PoolLimit(maximum: settings.concurrency)
+    let downloader = ItemDownloader(store: store, retry: settings.retry, progress: progress, directories: DirectoryCache(), pool: pool)
     let ledger = UserLedger()
     var folders = UserFolderNames()
     var stoppedEarly = false
@@ -64,7 +65,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             await finishItem(outcome, countedBytes: 0, of: user, ledger: ledger)
           }
           for (index, scheduled) in plan.items.enumerated() {
-            while running >= settings.concurrency, let child = await group.next() {
+            while running >= pool.current, let child = await group.next() {
               if case .item = child { running -= 1 } else if case .graceExpired = child { group.cancelAll() }
             }
             if stop.isStopped {

@@ -9,6 +9,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   let retry: RetryPolicy
   let progress: ProgressTracker
   let directories: DirectoryCache
+  let pool: PoolLimit
 
   /// An item's destination, planned by the job before the download starts.
   struct Destination: Sendable {
@@ -58,6 +59,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         }
         try transfer.verify(against: info, location: item.location)
         try transfer.finish(renamingTo: destination.finalPath)
+        pool.succeeded()
         outcome.status = .downloaded
         outcome.size = transfer.written
         outcome.generation = info.generation
@@ -80,8 +82,9 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
           checksumFailures += 1
           if checksumFailures < retry.maximumChecksumAttempts, outcome.attempts < retry.maximumAttempts { continue }
           outcome.error = itemError
-        case .retryable(let itemError, let retryAfter, let canResume):
+        case .retryable(let itemError, let retryAfter, let canResume, let isRateLimit):
           if !canResume { transfer.discard(progress) }
+          if isRateLimit { pool.rateLimited() }
           guard outcome.attempts < retry.maximumAttempts else {
             transfer.discard(progress)
             outcome.error = itemError
@@ -112,13 +115,14 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   /// One request: opens the object from where the partial file ends and appends the body to it.
   private func fetch(_ location: ObjectLocation, into transfer: inout Transfer) async throws -> ObjectInfo {
     let response = try await store.open(location, offset: transfer.written, generation: transfer.generation)
-    try transfer.begin(with: response.info)
+    let restartedBytes = try transfer.begin(with: response)
+    if restartedBytes > 0 { progress.bytesStreamed(-restartedBytes) }
     for try await chunk in response.body {
       try Task.checkCancellation()
       try transfer.append(chunk)
       progress.bytesStreamed(Int64(chunk.count))
     }
-    return response.info
+    return transfer.expected ?? response.info
   }
 }
 
@@ -128,6 +132,9 @@ struct Transfer {
   var file: WritableFile?
   var written: Int64 = 0
   var generation: String?
+  /// What the store declared when this generation's first byte was fetched. A resumed (ranged) response may carry no
+  /// hashes, so the first declaration is the one the whole file is checked against.
+  var expected: ObjectInfo?
   var crc = CRC32C()
   var md5: Insecure.MD5?
 
@@ -137,19 +144,33 @@ struct Transfer {
 
   var md5Hex: String? { md5.map { Array($0.finalize()).hexString } }
 
-  /// Opens the partial file: fresh for a first request, appended to when resuming the same generation.
-  mutating func begin(with info: ObjectInfo) throws {
-    if written > 0, info.generation == generation {
+  /// Opens the partial file: appended to when the response continues the same generation where the file ends,
+  /// fresh otherwise. Returns how many bytes already written were thrown away.
+  mutating func begin(with response: MediaResponse) throws -> Int64 {
+    let info = response.info
+    if written > 0, response.bodyOffset == written, info.generation == generation {
       if file == nil { file = try WritableFile(appendingTo: partialPath) }
-      return
+      if var expected {
+        expected.crc32c = expected.crc32c ?? info.crc32c
+        expected.md5 = expected.md5 ?? info.md5
+        expected.size = expected.size ?? info.size
+        self.expected = expected
+      }
+      return 0
     }
+    guard response.bodyOffset == 0 else {
+      throw StoreError(.storeError, "the store answered from byte \(response.bodyOffset), not \(written)", isRetryable: true, requiresRestart: true)
+    }
+    let discarded = written
     try? file?.close()
     written = 0
     crc = CRC32C()
     file = try WritableFile(creating: partialPath)
     generation = info.generation
+    expected = info
     // MD5 costs more than CRC32C; compute it only when it is the only hash the store gives.
     md5 = info.crc32c == nil && info.md5 != nil ? Insecure.MD5() : nil
+    return discarded
   }
 
   mutating func append(_ chunk: [UInt8]) throws {
@@ -195,6 +216,7 @@ struct Transfer {
     progress.bytesStreamed(-written)
     written = 0
     generation = nil
+    expected = nil
     crc = CRC32C()
   }
 }
@@ -208,7 +230,7 @@ struct ChecksumFailure: Error {
 enum DownloadFailure {
   case cancelled
   case checksum(ItemError)
-  case retryable(ItemError, retryAfter: Duration?, canResume: Bool)
+  case retryable(ItemError, retryAfter: Duration?, canResume: Bool, isRateLimit: Bool = false)
   case permanent(ItemError)
 
   init(_ error: any Error) {
@@ -220,12 +242,17 @@ enum DownloadFailure {
     case let error as FileSystemError:
       self = .permanent(error.itemError)
     case let error as StoreError where error.isRetryable:
-      self = .retryable(ItemError(error.code, error.message), retryAfter: error.retryAfter, canResume: true)
+      self = .retryable(
+        ItemError(error.code, error.message),
+        retryAfter: error.retryAfter,
+        canResume: !error.requiresRestart,
+        isRateLimit: error.isRateLimit
+      )
     case let error as StoreError:
       self = .permanent(ItemError(error.code, error.message))
     default:
       // An error the store did not classify, such as a dropped connection: transient, and resumable.
-      self = .retryable(ItemError(.network, String(describing: error)), retryAfter: nil, canResume: true)
+      self = .retryable(ItemError(.network, String(describing: error)), retryAfter: nil, canResume: true, isRateLimit: false)
     }
   }
 }

@@ -21,12 +21,25 @@ public final class ScriptedStore: MediaStore, Sendable {
     public var faults: [Fault]
     /// Declare this CRC32C instead of the true one.
     public var declaredCRC32C: UInt32?
+    /// When false, a request from an offset gets the whole object, as for a transcoded object.
+    public var honoursRange: Bool
+    /// When false, a ranged response declares no hashes, as some emulators do.
+    public var hashesOnRangedResponses: Bool
 
-    public init(bytes: [UInt8], generation: String = "1", faults: [Fault] = [], declaredCRC32C: UInt32? = nil) {
+    public init(
+      bytes: [UInt8],
+      generation: String = "1",
+      faults: [Fault] = [],
+      declaredCRC32C: UInt32? = nil,
+      honoursRange: Bool = true,
+      hashesOnRangedResponses: Bool = true
+    ) {
       self.bytes = bytes
       self.generation = generation
       self.faults = faults
       self.declaredCRC32C = declaredCRC32C
+      self.honoursRange = honoursRange
+      self.hashesOnRangedResponses = hashesOnRangedResponses
     }
   }
 
@@ -80,24 +93,26 @@ public final class ScriptedStore: MediaStore, Sendable {
     if let generation, generation != object.generation {
       throw StoreError(.notFound, "generation \(generation) of \(location) does not exist")
     }
+    let start = object.honoursRange ? min(offset, Int64(object.bytes.count)) : 0
+    let declaresHashes = start == 0 || object.hashesOnRangedResponses
     let info = ObjectInfo(
       size: Int64(object.bytes.count),
       generation: object.generation,
-      crc32c: object.declaredCRC32C ?? CRC32C.checksum(object.bytes),
+      crc32c: declaresHashes ? object.declaredCRC32C ?? CRC32C.checksum(object.bytes) : nil,
       contentType: "application/octet-stream"
     )
-    var body = Array(object.bytes[Int(min(offset, Int64(object.bytes.count)))...])
+    var body = Array(object.bytes[Int(start)...])
     switch fault {
     case .fail(let error)?:
       throw error
     case .dropAfter(let count)?:
-      return MediaResponse(info: info, body: ByteStream(DroppingChunks(bytes: Array(body.prefix(count)))))
+      return MediaResponse(info: info, bodyOffset: start, body: ByteStream(DroppingChunks(bytes: Array(body.prefix(count)))))
     case .corrupt?:
       if !body.isEmpty { body[body.count / 2] ^= 0xFF }
     case nil:
       break
     }
-    return MediaResponse(info: info, body: ByteStream(bytes: body, chunkSize: 256))
+    return MediaResponse(info: info, bodyOffset: start, body: ByteStream(bytes: body, chunkSize: 256))
   }
 }
 

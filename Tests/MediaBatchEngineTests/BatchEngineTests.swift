@@ -78,6 +78,32 @@ struct BatchEngineTests {
     #expect(snapshot.downloadedBytes == snapshot.totalBytes)
   }
 
+  @Test("a resume the store answers from byte 0 restarts the file; one that declares no hashes is checked against the first")
+  func resumeEdgeCases() async throws {
+    // setup
+    let whole = ScriptedStore.bytes(for: "w", count: 4_000)
+    let store = ScriptedStore(objects: [
+      "u0/images/0": .init(bytes: whole, faults: [.dropAfter(bytes: 1_000)], honoursRange: false),
+      "u0/images/1": .init(bytes: whole, faults: [.dropAfter(bytes: 1_500)], hashesOnRangedResponses: false),
+      "u0/images/2": .init(bytes: whole, faults: [.dropAfter(bytes: 2_000), .corrupt], hashesOnRangedResponses: false),
+    ])
+    let harness = try EngineHarness(
+      source: ListSource([SourceUser.make(id: "u0", items: 3)]), store: store, settings: JobSettings(retry: Self.fastRetries)
+    )
+    defer { harness.directory.remove() }
+
+    // act
+    _ = try await harness.runJob()
+
+    // check
+    let report = try ExportVerifier(root: harness.outputRoot).verify { store.expectedBytes($0.object) }
+    #expect(report.problems.isEmpty)
+    let items = try #require(report.manifests.first?.items)
+    #expect(items.map(\.status) == [.downloaded, .downloaded, .downloaded])
+    #expect(items.map(\.attempts) == [2, 2, 3])
+    #expect(harness.engine.snapshot().downloadedBytes == 12_000)
+  }
+
   @Test("stop is graceful: items in flight finish, the rest are cancelled, nothing half-written remains")
   func stopLetsItemsInFlightFinish() async throws {
     // setup

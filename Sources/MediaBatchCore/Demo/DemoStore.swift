@@ -34,7 +34,7 @@ public struct DemoStore: MediaStore {
       contentType: content.contentType
     )
     let start = Int(min(max(offset, 0), Int64(served.count)))
-    return MediaResponse(info: info, body: ByteStream(bytes: start == 0 ? served : Array(served[start...])))
+    return MediaResponse(info: info, bodyOffset: Int64(start), body: ByteStream(bytes: start == 0 ? served : Array(served[start...])))
   }
 
   /// The bytes and declared checksums of a demo object, as the store would serve them; for verification.

@@ -8,10 +8,14 @@ public protocol MediaStore: Sendable {
 /// An opened object: what the store declares about it, and its bytes.
 public struct MediaResponse: Sendable {
   public var info: ObjectInfo
+  /// Where in the object the body starts: the requested offset, or 0 when the store sent the whole object anyway
+  /// (as Cloud Storage does for a range request on a transcoded object).
+  public var bodyOffset: Int64
   public var body: ByteStream
 
-  public init(info: ObjectInfo, body: ByteStream) {
+  public init(info: ObjectInfo, bodyOffset: Int64 = 0, body: ByteStream) {
     self.info = info
+    self.bodyOffset = bodyOffset
     self.body = body
   }
 }
@@ -45,14 +49,23 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
   public var retryAfter: Duration?
   /// A 429 or similar: the whole pool should slow down, not only this item.
   public var isRateLimit: Bool
+  /// The bytes fetched so far cannot be resumed (the object changed): a retry starts from the first byte.
+  public var requiresRestart: Bool
 
-  public init(_ code: ItemError.Code, _ message: String, isRetryable: Bool = false, retryAfter: Duration? = nil, isRateLimit: Bool = false)
-  {
+  public init(
+    _ code: ItemError.Code,
+    _ message: String,
+    isRetryable: Bool = false,
+    retryAfter: Duration? = nil,
+    isRateLimit: Bool = false,
+    requiresRestart: Bool = false
+  ) {
     self.code = code
     self.message = message
     self.isRetryable = isRetryable
     self.retryAfter = retryAfter
     self.isRateLimit = isRateLimit
+    self.requiresRestart = requiresRestart
   }
 
   public var description: String { "\(code): \(message)" }
