@@ -24,6 +24,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     case housekeeping
   }
 
+  /// Users listed ahead of the downloads: enough to keep the pool fed across a slow page of a remote listing.
+  private var listingLookahead: Int { max(256, settings.concurrency * 8) }
+
   func run() async -> JobStateMachine.RunOutcome {
     if !settings.dryRun {
       do {
@@ -44,10 +47,12 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     await withTaskGroup(of: Child.self) { group in
       group.addTask { await graceWatcher() }
       group.addTask { await ticker() }
+      let listed = BoundedBuffer<SourceUser>(capacity: listingLookahead)
+      group.addTask { await list(into: listed) }
       var running = 0
 
       do {
-        userLoop: for try await user in source.users() {
+        userLoop: while let user = try await listed.next() {
           if stop.isStopped {
             stoppedEarly = true
             break
@@ -195,6 +200,19 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   }
 
   // MARK: - Housekeeping tasks
+
+  /// Lists users ahead of the downloads, so a slow page does not leave the pool idle.
+  private func list(into buffer: BoundedBuffer<SourceUser>) async -> Child {
+    do {
+      for try await user in source.users() {
+        try await buffer.send(user)
+      }
+      buffer.finish()
+    } catch {
+      buffer.finish(throwing: error)
+    }
+    return .housekeeping
+  }
 
   /// After a stop, gives items in flight the grace period, then tells the driver to abandon them.
   private func graceWatcher() async -> Child {
