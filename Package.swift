@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "MediaBatchCore", targets: ["MediaBatchCore"]),
     .library(name: "MediaBatchEngine", targets: ["MediaBatchEngine"]),
     .library(name: "MediaBatchServer", targets: ["MediaBatchServer"]),
+    .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
   ],
   dependencies: [
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -24,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .target(
@@ -31,6 +33,17 @@ let package = Package(
       dependencies: [
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "GoogleCloud",
+      dependencies: [
+        "MediaBatchCore",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -62,7 +75,9 @@ let package = Package(
         "MediaBatchCore",
         "MediaBatchEngine",
         "MediaBatchServer",
+        "GoogleCloud",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -83,6 +98,11 @@ let package = Package(
         "MediaBatchTesting",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GoogleCloudTests",
+      dependencies: ["GoogleCloud", "MediaBatchCore", "MediaBatchTesting"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

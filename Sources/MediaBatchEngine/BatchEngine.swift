@@ -128,7 +128,12 @@ public final class BatchEngine: Service, Sendable {
 
   public func snapshot() -> ProgressSnapshot {
     let (status, progress) = state.withLock { ($0.machine.status, $0.current?.progress) }
-    return progress?.snapshot(status: status) ?? .idle
+    guard let progress else {
+      var idle = ProgressSnapshot.idle
+      idle.source = sourceInfo
+      return idle
+    }
+    return progress.snapshot(status: status)
   }
 
   /// The current (or last) job's totals, live while it runs.
@@ -187,9 +192,11 @@ extension JobSummary {
     processedUsers = snapshot.processedUsers
     successfulUsers = snapshot.successfulUsers
     failedUsers = snapshot.failedUsers
+    stoppedUsers = snapshot.stoppedUsers
     totalFilesDownloaded = snapshot.downloadedFiles
     skippedFiles = snapshot.skippedFiles
     failedFiles = snapshot.failedFiles
+    cancelledFiles = snapshot.cancelledFiles
     totalSizeBytes = snapshot.downloadedBytes
     processingTimeSeconds = snapshot.elapsedSeconds
   }

@@ -23,6 +23,7 @@ public final class ProgressTracker: Sendable {
     var processedUsers = 0
     var successfulUsers = 0
     var failedUsers = 0
+    var stoppedUsers = 0
     var currentUser: String?
     var inFlightUsers: [(id: String, name: String)] = []
     var totalFiles = 0
@@ -120,7 +121,11 @@ public final class ProgressTracker: Sendable {
   func userFinished(_ result: UserResult) {
     state.withLock { state in
       state.processedUsers += 1
-      if result.status == .succeeded { state.successfulUsers += 1 } else { state.failedUsers += 1 }
+      switch result.status {
+      case .succeeded: state.successfulUsers += 1
+      case .failed: state.failedUsers += 1
+      case .stopped: state.stoppedUsers += 1
+      }
       if let index = state.inFlightUsers.firstIndex(where: { $0.id == result.userId }) {
         state.inFlightUsers.remove(at: index)
       }
@@ -159,6 +164,8 @@ public final class ProgressTracker: Sendable {
       snapshot.processedUsers = state.processedUsers
       snapshot.successfulUsers = state.successfulUsers
       snapshot.failedUsers = state.failedUsers
+      snapshot.stoppedUsers = state.stoppedUsers
+      snapshot.cancelledFiles = state.cancelledFiles
       snapshot.currentUser = state.currentUser
       snapshot.inFlightUsers = state.inFlightUsers.prefix(100).map(\.name)
       snapshot.totalFiles = state.totalFiles

@@ -57,7 +57,9 @@ struct BatchController<Context: RequestContext>: Sendable {
       case processingTimeSeconds = "processing_time_seconds"
       case successfulUsers = "successful_users"
       case failedUsers = "failed_users"
+      case stoppedUsers = "stopped_users"
       case failedFiles = "failed_files"
+      case cancelledFiles = "cancelled_files"
       case users
       case nextCursor = "next_cursor"
     }
@@ -71,7 +73,9 @@ struct BatchController<Context: RequestContext>: Sendable {
       try container.encode(summary?.processingTimeSeconds ?? 0, forKey: .processingTimeSeconds)
       try container.encode(summary?.successfulUsers ?? 0, forKey: .successfulUsers)
       try container.encode(summary?.failedUsers ?? 0, forKey: .failedUsers)
+      try container.encode(summary?.stoppedUsers ?? 0, forKey: .stoppedUsers)
       try container.encode(summary?.failedFiles ?? 0, forKey: .failedFiles)
+      try container.encode(summary?.cancelledFiles ?? 0, forKey: .cancelledFiles)
       try container.encode(users, forKey: .users)
       try container.encode(nextCursor, forKey: .nextCursor)
     }

@@ -7,8 +7,26 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Folder to export into (env MEDIABATCH_OUTPUT_DIR).", valueName: "dir"))
   var output: String?
 
-  @Option(name: .long, help: ArgumentHelp("Where users come from: demo (env MEDIABATCH_SOURCE).", valueName: "demo"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Where users come from: firebase or demo (env MEDIABATCH_SOURCE; default firebase when a project is configured).",
+      valueName: "source"
+    )
+  )
   var source: String?
+
+  @Option(name: .long, help: ArgumentHelp("Settings file, YAML or JSON (default ./mediabatch.yaml when present).", valueName: "file"))
+  var config: String?
+
+  @Option(name: .long, help: ArgumentHelp("Firebase project id (env FIREBASE_PROJECT_ID).", valueName: "id"))
+  var project: String?
+
+  @Option(name: .long, help: ArgumentHelp("Bucket for plain object paths (env FIREBASE_STORAGE_BUCKET).", valueName: "name"))
+  var bucket: String?
+
+  @Option(name: .long, help: ArgumentHelp("Firestore collection of users (default email_users).", valueName: "name"))
+  var usersCollection: String?
 
   @Option(name: .long, help: ArgumentHelp("Users in the demo data (env MEDIABATCH_DEMO_USERS; default 100).", valueName: "n"))
   var demoUsers: Int?
@@ -33,12 +51,8 @@ struct CommonOptions: ParsableArguments {
     if let demoLatencyMs, !(0...60_000).contains(demoLatencyMs) {
       throw ValidationError("--demo-latency-ms must be between 0 and 60000, not \(demoLatencyMs)")
     }
-    if let source, source != "demo" {
-      throw ValidationError(
-        source == "firebase"
-          ? "--source firebase: this version of MediaBatch reads only the built-in demo data"
-          : "--source must be demo, not \(source)"
-      )
+    if let source, !["demo", "firebase"].contains(source) {
+      throw ValidationError("--source must be firebase or demo, not \(source)")
     }
   }
 }

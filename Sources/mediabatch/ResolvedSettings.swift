@@ -1,49 +1,62 @@
 import ArgumentParser
 import Foundation
+import GoogleCloud
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
 
-/// The settings a command runs with: flags over `MEDIABATCH_*` variables over defaults, resolved once.
+/// The settings a command runs with: flags over environment over the settings file over defaults, resolved once.
 struct ResolvedSettings {
+  enum Source {
+    case demo(DemoCatalog, latency: Duration)
+    case firebase(GoogleCloudEnvironment, FirebaseSchema)
+  }
+
+  var source: Source
   var outputDirectory: String
-  var catalog: DemoCatalog
-  var demoLatency: Duration
   var concurrency: Int
   var logLevel: Logger.Level
 
-  /// Variables that mean a Firebase project is configured; this version cannot read one, so it says so instead of
-  /// silently exporting demo data.
-  static let firebaseVariables = [
-    "FIREBASE_PROJECT_ID", "FIREBASE_SERVICE_ACCOUNT_PATH", "GOOGLE_APPLICATION_CREDENTIALS", "FIRESTORE_EMULATOR_HOST",
-  ]
-
-  init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws
-  {
-    func integer(_ name: String) throws -> Int? {
+  init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
+    func value(_ name: String) -> String? {
       guard let text = environment[name], !text.isEmpty else { return nil }
-      guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, not \"\(text)\"") }
-      return value
+      return text
     }
-    let source = options.source ?? environment["MEDIABATCH_SOURCE"].flatMap { $0.isEmpty ? nil : $0 }
-    if let source, source != "demo" {
-      throw ValidationError("MEDIABATCH_SOURCE must be demo, not \(source)")
+    func integer(_ name: String) throws -> Int? {
+      guard let text = value(name) else { return nil }
+      guard let number = Int(text) else { throw ValidationError("\(name) must be a whole number, not \"\(text)\"") }
+      return number
     }
-    if source == nil, let variable = Self.firebaseVariables.first(where: { environment[$0]?.isEmpty == false }) {
-      throw ValidationError(
-        "\(variable) is set, but this version of MediaBatch reads only the built-in demo data. "
-          + "Pass --source demo to export the demo data anyway."
-      )
+    let file = try SettingsFile.load(options.config)
+
+    var google = GoogleCloudEnvironment(environment: environment) { FileManager.default.fileExists(atPath: $0) }
+    if let project = options.project ?? file.project, options.project != nil || google.projectID == nil { google.projectID = project }
+    if let bucket = options.bucket ?? file.bucket, options.bucket != nil || google.storageBucket == nil { google.storageBucket = bucket }
+
+    let sourceName = options.source ?? value("MEDIABATCH_SOURCE") ?? file.source ?? (google.isConfigured ? "firebase" : "demo")
+    switch sourceName {
+    case "demo":
+      let users = try options.demoUsers ?? integer("MEDIABATCH_DEMO_USERS") ?? file.demoUsers ?? 100
+      guard users >= 0 else { throw ValidationError("the number of demo users must be 0 or more, not \(users)") }
+      source = .demo(DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases), latency: .milliseconds(options.demoLatencyMs ?? 0))
+    case "firebase":
+      guard google.isConfigured || google.gcloudCredentialsFile != nil else {
+        throw ValidationError(
+          "no Firebase project is configured: set FIREBASE_PROJECT_ID and GOOGLE_APPLICATION_CREDENTIALS (a service-account key), "
+            + "or FIRESTORE_EMULATOR_HOST and STORAGE_EMULATOR_HOST for emulators; or use --source demo"
+        )
+      }
+      var schema = file.schema ?? FirebaseSchema()
+      if let collection = options.usersCollection { schema.usersCollection = collection }
+      source = .firebase(google, schema)
+    default:
+      throw ValidationError("the source must be firebase or demo, not \(sourceName)")
     }
-    outputDirectory = options.output ?? environment["MEDIABATCH_OUTPUT_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "downloads"
-    let users = try options.demoUsers ?? integer("MEDIABATCH_DEMO_USERS") ?? 100
-    guard users >= 0 else { throw ValidationError("MEDIABATCH_DEMO_USERS must be 0 or more") }
-    catalog = DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases)
-    demoLatency = .milliseconds(options.demoLatencyMs ?? 0)
-    concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? 32
-    guard (1...1_024).contains(concurrency) else { throw ValidationError("MEDIABATCH_CONCURRENCY must be between 1 and 1024") }
-    let levelText = options.logLevel ?? environment["MEDIABATCH_LOG_LEVEL"]
-    if let levelText, !levelText.isEmpty {
+
+    outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
+    concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
+    guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
+    if let levelText = options.logLevel ?? value("MEDIABATCH_LOG_LEVEL") {
       guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
         throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical; not \(levelText)")
       }
@@ -55,16 +68,34 @@ struct ResolvedSettings {
 
   var jobSettings: JobSettings { JobSettings(concurrency: concurrency) }
 
+  /// An engine and what must be closed after it.
+  struct Runtime {
+    var engine: BatchEngine
+    /// Where the credentials came from, when a remote source is in use.
+    var credentials: String?
+    var shutdown: @Sendable () async -> Void
+  }
+
   /// The composition root: the source, the store and the engine, wired together.
-  func makeEngine(sink: any JobResultsSink, logger: Logger) -> BatchEngine {
-    BatchEngine(
-      source: DemoSource(catalog: catalog),
-      store: DemoStore(catalog: catalog, latency: demoLatency),
-      layout: OutputLayout(root: outputDirectory),
-      defaults: jobSettings,
-      sink: sink,
-      logger: logger
-    )
+  func makeRuntime(sink: any JobResultsSink, logger: Logger) async throws -> Runtime {
+    let layout = OutputLayout(root: outputDirectory)
+    switch source {
+    case .demo(let catalog, let latency):
+      let engine = BatchEngine(
+        source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog, latency: latency), layout: layout,
+        defaults: jobSettings, sink: sink, logger: logger
+      )
+      return Runtime(engine: engine, credentials: nil, shutdown: {})
+    case .firebase(let environment, let schema):
+      let clients = try await GoogleCloudClients.make(environment: environment, connections: concurrency)
+      let bucket = await clients.defaultBucket(configured: environment.storageBucket)
+      let engine = BatchEngine(
+        source: clients.source(schema: schema, defaultBucket: bucket), store: clients.storage, layout: layout,
+        defaults: jobSettings, sink: sink, logger: logger
+      )
+      let http = clients.http
+      return Runtime(engine: engine, credentials: clients.credentialsDescription, shutdown: { try? await http.shutdown() })
+    }
   }
 
   func makeLogger(label: String) -> Logger {

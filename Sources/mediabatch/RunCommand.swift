@@ -35,19 +35,43 @@ struct RunCommand: AsyncParsableCommand {
     if !dryRun { try settings.checkOutputIsWritable() }
     let logger = settings.makeLogger(label: "mediabatch")
     let results = InMemoryJobResults(retention: .unsuccessfulUsers)
-    let engine = settings.makeEngine(sink: results, logger: logger)
-    var jobSettings = settings.jobSettings
+    let runtime = try await settings.makeRuntime(sink: results, logger: logger)
+    let engine = runtime.engine
+    let jobId: String
+    do {
+      jobId = try await runJob(engine, credentials: runtime.credentials, logger: logger)
+    } catch {
+      await runtime.shutdown()
+      throw error
+    }
+    await runtime.shutdown()
+
+    let output = URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL.path
+    let snapshot = engine.snapshot()
+    let report = RunReport(snapshot: snapshot, output: output, failedUsers: await failedUsers(results, jobId: jobId))
+    if json {
+      print(try report.json())
+    } else {
+      print(report.text())
+    }
+    throw ExitCode(report.exitCode)
+  }
+
+  /// Starts the job and runs the engine until it is over, with progress on standard error and Ctrl-C as a stop.
+  private func runJob(_ engine: BatchEngine, credentials: String?, logger: Logger) async throws -> String {
+    var jobSettings = engine.defaults
     jobSettings.dryRun = dryRun
     if !users.isEmpty { jobSettings.users = Set(users) }
     if !kinds.isEmpty { jobSettings.kinds = Set(kinds.map(MediaKind.init)) }
 
     let jobId = try engine.start(jobSettings)
     engine.finishAfterCurrentJob()
-    let output = URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL.path
+    let output = URL(fileURLWithPath: engine.layout.root).standardizedFileURL.path
     Terminal.writeError("MediaBatch job \(jobId): \(engine.sourceInfo.description) → \(output)\(dryRun ? " (dry run)" : "")")
     if engine.sourceInfo.isDemo {
       Terminal.writeError("No Firebase project is configured: exporting the built-in demo data.")
     }
+    if let credentials { Terminal.writeError("Credentials: \(credentials)") }
 
     let services = ServiceGroup(
       configuration: ServiceGroupConfiguration(
@@ -64,15 +88,7 @@ struct RunCommand: AsyncParsableCommand {
       group.cancelAll()
     }
     reporter.finish()
-
-    let snapshot = engine.snapshot()
-    let report = RunReport(snapshot: snapshot, output: output, failedUsers: await failedUsers(results, jobId: jobId))
-    if json {
-      print(try report.json())
-    } else {
-      print(report.text())
-    }
-    throw ExitCode(report.exitCode)
+    return jobId
   }
 
   private func failedUsers(_ results: InMemoryJobResults, jobId: String) async -> [UserResult] {

@@ -22,6 +22,7 @@ struct RunReport: Encodable {
     var total: Int
     var succeeded: Int
     var failed: Int
+    var stopped: Int
   }
 
   struct FileCounts: Encodable {
@@ -29,6 +30,7 @@ struct RunReport: Encodable {
     var downloaded: Int
     var skipped: Int
     var failed: Int
+    var cancelled: Int
   }
 
   init(snapshot s: ProgressSnapshot, output: String, failedUsers: [UserResult]) {
@@ -37,8 +39,8 @@ struct RunReport: Encodable {
     source = s.source
     self.output = output
     dryRun = s.dryRun
-    users = Counts(total: s.totalUsers, succeeded: s.successfulUsers, failed: s.failedUsers)
-    files = FileCounts(total: s.totalFiles, downloaded: s.downloadedFiles, skipped: s.skippedFiles, failed: s.failedFiles)
+    users = Counts(total: s.totalUsers, succeeded: s.successfulUsers, failed: s.failedUsers, stopped: s.stoppedUsers)
+    files = FileCounts(total: s.totalFiles, downloaded: s.downloadedFiles, skipped: s.skippedFiles, failed: s.failedFiles, cancelled: s.cancelledFiles)
     bytes = s.downloadedBytes
     elapsedSeconds = s.elapsedSeconds
     filesPerSecond = s.elapsedSeconds > 0 ? Double(s.processedFiles) / s.elapsedSeconds : 0

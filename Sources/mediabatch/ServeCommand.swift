@@ -35,19 +35,27 @@ struct ServeCommand: AsyncParsableCommand {
       port: port ?? envPort ?? 8000,
       apiToken: environment["MEDIABATCH_API_TOKEN"]
     )
-    let logger = settings.makeLogger(label: "mediabatch")
-    let results = InMemoryJobResults()
-    let engine = settings.makeEngine(sink: results, logger: logger)
     do {
       try configuration.validate()
     } catch {
       throw ValidationError(error.description)
     }
-    let app = try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger) { port in
-      let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
-      Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")
-      Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(settings.outputDirectory)")
+    let logger = settings.makeLogger(label: "mediabatch")
+    let results = InMemoryJobResults()
+    let runtime = try await settings.makeRuntime(sink: results, logger: logger)
+    let engine = runtime.engine
+    do {
+      let app = try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger) { port in
+        let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
+        Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")
+        Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(settings.outputDirectory)")
+        if let credentials = runtime.credentials { Terminal.writeError("Credentials: \(credentials)") }
+      }
+      try await app.runService()
+    } catch {
+      await runtime.shutdown()
+      throw error
     }
-    try await app.runService()
+    await runtime.shutdown()
   }
 }

@@ -12,9 +12,11 @@ public struct JobSummary: Sendable, Hashable, Codable {
   public var processedUsers: Int
   public var successfulUsers: Int
   public var failedUsers: Int
+  public var stoppedUsers: Int
   public var totalFilesDownloaded: Int
   public var skippedFiles: Int
   public var failedFiles: Int
+  public var cancelledFiles: Int
   public var totalSizeBytes: Int64
   public var processingTimeSeconds: Double
   /// Why the job as a whole failed (not an item error), when it did.
@@ -30,24 +32,13 @@ public struct JobSummary: Sendable, Hashable, Codable {
     self.processedUsers = 0
     self.successfulUsers = 0
     self.failedUsers = 0
+    self.stoppedUsers = 0
     self.totalFilesDownloaded = 0
     self.skippedFiles = 0
     self.failedFiles = 0
+    self.cancelledFiles = 0
     self.totalSizeBytes = 0
     self.processingTimeSeconds = 0
-  }
-
-  /// Adds a finished user's counts.
-  public mutating func add(_ user: UserResult) {
-    processedUsers += 1
-    switch user.status {
-    case .succeeded: successfulUsers += 1
-    case .failed, .stopped: failedUsers += 1
-    }
-    totalFilesDownloaded += user.filesDownloaded
-    skippedFiles += user.filesSkipped
-    failedFiles += user.filesFailed
-    totalSizeBytes += user.bytes
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -60,9 +51,11 @@ public struct JobSummary: Sendable, Hashable, Codable {
     case processedUsers = "processed_users"
     case successfulUsers = "successful_users"
     case failedUsers = "failed_users"
+    case stoppedUsers = "stopped_users"
     case totalFilesDownloaded = "total_files_downloaded"
     case skippedFiles = "skipped_files"
     case failedFiles = "failed_files"
+    case cancelledFiles = "cancelled_files"
     case totalSizeBytes = "total_size_bytes"
     case processingTimeSeconds = "processing_time_seconds"
     case failureReason = "failure_reason"

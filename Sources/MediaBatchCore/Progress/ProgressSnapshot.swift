@@ -14,6 +14,8 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
   public var processedUsers: Int
   public var successfulUsers: Int
   public var failedUsers: Int
+  /// Users the job stopped before all their items were done.
+  public var stoppedUsers: Int
   /// The user most recently started.
   public var currentUser: String?
   public var inFlightUsers: [String]
@@ -22,6 +24,8 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
   public var downloadedFiles: Int
   public var skippedFiles: Int
   public var failedFiles: Int
+  /// Items the job stopped before they were done.
+  public var cancelledFiles: Int
   public var totalBytes: Int64
   public var downloadedBytes: Int64
   public var speedBytesPerSecond: Double
@@ -38,8 +42,8 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
 
   public static let idle = ProgressSnapshot(
     jobId: nil, status: .idle, source: nil, dryRun: false, totalUsers: 0, listedUsers: 0, usersListingComplete: false,
-    processedUsers: 0, successfulUsers: 0, failedUsers: 0, currentUser: nil, inFlightUsers: [], totalFiles: 0,
-    processedFiles: 0, downloadedFiles: 0, skippedFiles: 0, failedFiles: 0, totalBytes: 0, downloadedBytes: 0,
+    processedUsers: 0, successfulUsers: 0, failedUsers: 0, stoppedUsers: 0, currentUser: nil, inFlightUsers: [], totalFiles: 0,
+    processedFiles: 0, downloadedFiles: 0, skippedFiles: 0, failedFiles: 0, cancelledFiles: 0, totalBytes: 0, downloadedBytes: 0,
     speedBytesPerSecond: 0, filesPerSecond: 0, etaSeconds: nil, elapsedSeconds: 0, retrying: 0, startedAt: nil,
     finishedAt: nil, errorCounts: [:], errors: []
   )
@@ -54,6 +58,7 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
     case processedUsers = "processed_users"
     case successfulUsers = "successful_users"
     case failedUsers = "failed_users"
+    case stoppedUsers = "stopped_users"
     case currentUser = "current_user"
     case inFlightUsers = "in_flight_users"
     case totalFiles = "total_files"
@@ -61,6 +66,7 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
     case downloadedFiles = "downloaded_files"
     case skippedFiles = "skipped_files"
     case failedFiles = "failed_files"
+    case cancelledFiles = "cancelled_files"
     case totalBytes = "total_bytes"
     case downloadedBytes = "downloaded_bytes"
     case speedBytesPerSecond = "speed_bytes_per_second"
@@ -86,6 +92,7 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
     try c.encode(processedUsers, forKey: .processedUsers)
     try c.encode(successfulUsers, forKey: .successfulUsers)
     try c.encode(failedUsers, forKey: .failedUsers)
+    try c.encode(stoppedUsers, forKey: .stoppedUsers)
     try c.encode(currentUser, forKey: .currentUser)
     try c.encode(inFlightUsers, forKey: .inFlightUsers)
     try c.encode(totalFiles, forKey: .totalFiles)
@@ -93,6 +100,7 @@ public struct ProgressSnapshot: Sendable, Hashable, Codable {
     try c.encode(downloadedFiles, forKey: .downloadedFiles)
     try c.encode(skippedFiles, forKey: .skippedFiles)
     try c.encode(failedFiles, forKey: .failedFiles)
+    try c.encode(cancelledFiles, forKey: .cancelledFiles)
     try c.encode(totalBytes, forKey: .totalBytes)
     try c.encode(downloadedBytes, forKey: .downloadedBytes)
     try c.encode(speedBytesPerSecond, forKey: .speedBytesPerSecond)

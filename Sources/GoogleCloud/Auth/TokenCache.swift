@@ -1,0 +1,47 @@
+public import AsyncHTTPClient
+
+/// Holds the current access token and refreshes it before it expires. When many downloads need a token at the moment
+/// it expires, one of them fetches it and the others wait for that answer: no stampede on the token endpoint.
+public actor TokenCache {
+  private let source: any AccessTokenSource
+  private let http: HTTPClient
+  private var current: AccessToken?
+  private var waiters: [CheckedContinuation<String, any Error>] = []
+  private var isRefreshing = false
+  /// How many tokens were fetched; for tests and diagnostics.
+  public private(set) var fetchCount = 0
+
+  public init(source: any AccessTokenSource, http: HTTPClient) {
+    self.source = source
+    self.http = http
+  }
+
+  /// A valid token. `rejected` is a token the server just refused: a newer one is fetched unless another caller has
+  /// already replaced it.
+  public func token(rejected: String? = nil) async throws -> String {
+    if let current, current.isFresh(at: .now), current.value != rejected {
+      return current.value
+    }
+    if isRefreshing {
+      return try await withCheckedThrowingContinuation { waiters.append($0) }
+    }
+    isRefreshing = true
+    do {
+      fetchCount += 1
+      let token = try await source.fetchToken(using: http)
+      current = token
+      finishRefresh(.success(token.value))
+      return token.value
+    } catch {
+      finishRefresh(.failure(error))
+      throw error
+    }
+  }
+
+  private func finishRefresh(_ result: Result<String, any Error>) {
+    isRefreshing = false
+    let waiting = waiters
+    waiters.removeAll()
+    for waiter in waiting { waiter.resume(with: result) }
+  }
+}

@@ -1,0 +1,80 @@
+/// The Google Cloud settings the environment gives, read once: project, credentials file, emulators, bucket.
+public struct GoogleCloudEnvironment: Sendable, Hashable {
+  public var projectID: String?
+  /// Named by `FIREBASE_SERVICE_ACCOUNT_PATH` or `GOOGLE_APPLICATION_CREDENTIALS`.
+  public var credentialsFile: String?
+  /// gcloud's application-default credentials file, when it exists.
+  public var gcloudCredentialsFile: String?
+  /// `FIRESTORE_EMULATOR_HOST`: `host:port`, no scheme.
+  public var firestoreEmulatorHost: String?
+  /// From `STORAGE_EMULATOR_HOST` (a URL) or `FIREBASE_STORAGE_EMULATOR_HOST` (`host:port`).
+  public var storageEmulatorURL: String?
+  /// `FIREBASE_STORAGE_BUCKET`: the bucket plain object paths live in.
+  public var storageBucket: String?
+  /// `GCE_METADATA_HOST`: where the metadata server is.
+  public var metadataHost: String?
+
+  public init(
+    projectID: String? = nil,
+    credentialsFile: String? = nil,
+    gcloudCredentialsFile: String? = nil,
+    firestoreEmulatorHost: String? = nil,
+    storageEmulatorURL: String? = nil,
+    storageBucket: String? = nil,
+    metadataHost: String? = nil
+  ) {
+    self.projectID = projectID
+    self.credentialsFile = credentialsFile
+    self.gcloudCredentialsFile = gcloudCredentialsFile
+    self.firestoreEmulatorHost = firestoreEmulatorHost
+    self.storageEmulatorURL = storageEmulatorURL
+    self.storageBucket = storageBucket
+    self.metadataHost = metadataHost
+  }
+
+  /// Reads the variables; `fileExists` decides whether gcloud's well-known file is there.
+  public init(environment: [String: String], fileExists: (String) -> Bool) {
+    func value(_ name: String) -> String? {
+      guard let text = environment[name]?.trimmingCharacters(in: " "), !text.isEmpty else { return nil }
+      return text
+    }
+    projectID = value("FIREBASE_PROJECT_ID") ?? value("GOOGLE_CLOUD_PROJECT") ?? value("GCLOUD_PROJECT")
+    credentialsFile = value("FIREBASE_SERVICE_ACCOUNT_PATH") ?? value("GOOGLE_APPLICATION_CREDENTIALS")
+    let configFolder = value("CLOUDSDK_CONFIG") ?? value("HOME").map { $0 + "/.config/gcloud" }
+    if let configFolder, fileExists(configFolder + "/application_default_credentials.json") {
+      gcloudCredentialsFile = configFolder + "/application_default_credentials.json"
+    }
+    firestoreEmulatorHost = value("FIRESTORE_EMULATOR_HOST")
+    if let url = value("STORAGE_EMULATOR_HOST") {
+      storageEmulatorURL = url.contains("://") ? url : "http://" + url
+    } else if let host = value("FIREBASE_STORAGE_EMULATOR_HOST") {
+      storageEmulatorURL = "http://" + host
+    }
+    while storageEmulatorURL?.hasSuffix("/") == true { storageEmulatorURL?.removeLast() }
+    storageBucket = value("FIREBASE_STORAGE_BUCKET")
+    metadataHost = value("GCE_METADATA_HOST") ?? value("GCE_METADATA_ROOT")
+  }
+
+  /// Whether anything says a Firebase project is meant to be read.
+  public var isConfigured: Bool {
+    projectID != nil || credentialsFile != nil || firestoreEmulatorHost != nil
+  }
+
+  /// Both services are emulated: no Google credentials are needed.
+  public var isFullyEmulated: Bool { firestoreEmulatorHost != nil && storageEmulatorURL != nil }
+
+  /// The variables that configure a project, for messages.
+  public static let variableNames = [
+    "FIREBASE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT", "FIREBASE_SERVICE_ACCOUNT_PATH", "GOOGLE_APPLICATION_CREDENTIALS",
+    "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_BUCKET",
+  ]
+}
+
+extension String {
+  fileprivate func trimmingCharacters(in character: Character) -> String {
+    var text = Substring(self)
+    while text.first == character { text.removeFirst() }
+    while text.last == character { text.removeLast() }
+    return String(text)
+  }
+}

@@ -1,0 +1,67 @@
+import MediaBatchCore
+import Testing
+
+@Suite("CRC32C")
+struct CRC32CTests {
+  static let vectors: [([UInt8], UInt32)] = [
+    (Array("123456789".utf8), 0xE306_9283),
+    ([UInt8](repeating: 0, count: 32), 0x8A91_36AA),
+    ([UInt8](repeating: 0xFF, count: 32), 0x62A8_AB43),
+    ((0..<32).map { UInt8($0) }, 0x46DD_794E),
+    ((0..<32).reversed().map { UInt8($0) }, 0x113F_DB5C),
+    ([], 0),
+  ]
+
+  @Test("CRC32C matches the RFC 3720 B.4 vectors and the check value", arguments: vectors)
+  func publishedVectors(bytes: [UInt8], expected: UInt32) {
+    #expect(CRC32C.checksum(bytes) == expected)
+  }
+
+  /// The definition, one bit at a time: the reference the table-driven code must agree with.
+  static func bitwise(_ bytes: [UInt8], polynomial: UInt32 = 0x82F6_3B78) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      crc ^= UInt32(byte)
+      for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ polynomial : crc >> 1 }
+    }
+    return ~crc
+  }
+
+  @Test("lengths around the interleaved block size agree with the bitwise definition")
+  func blockBoundaries() {
+    var random = SeededGenerator(seed: 3720)
+    let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+    for length in [0, 1, 7, 8, 9, 1023, 1024, 3071, 3072, 3073, 3079, 3080, 6144, 6151, 9216, 19_999, 20_000] {
+      let slice = Array(bytes[..<length])
+      #expect(CRC32C.checksum(slice) == Self.bitwise(slice), "length \(length)")
+    }
+  }
+
+  @Test("chunked updates at random split points equal one update, from any alignment")
+  func chunkedUpdates() {
+    var random = SeededGenerator(seed: 4960)
+    let bytes = (0..<12_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+    let whole = Self.bitwise(bytes)
+    for _ in 0..<200 {
+      var crc = CRC32C()
+      var start = 0
+      while start < bytes.count {
+        let end = min(bytes.count, start + Int.random(in: 0...4000, using: &random))
+        crc.update(bytes[start..<end])
+        start = end
+      }
+      #expect(crc.value == whole)
+    }
+  }
+
+  @Test("CRC-32 (IEEE), which shares the table code, still matches its check value and long inputs")
+  func ieee() {
+    var crc = CRC32()
+    crc.update(Array("123456789".utf8))
+    #expect(crc.value == 0xCBF4_3926)
+    let long = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    var longCRC = CRC32()
+    longCRC.update(long)
+    #expect(longCRC.value == Self.bitwise(long, polynomial: 0xEDB8_8320))
+  }
+}
