@@ -124,7 +124,7 @@ let package = Package(
     ),
     .testTarget(
       name: "mediabatchTests",
-      dependencies: ["MediaBatchCore", "MediaBatchTesting"],
+      dependencies: ["MediaBatchCore", "MediaBatchTesting", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

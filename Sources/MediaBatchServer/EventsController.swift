@@ -72,7 +72,7 @@ enum SSEFormat {
   static func encode(_ event: JobEvent, sequence: UInt64?) -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let name: String
     let data: Data?
     switch event {

@@ -11,6 +11,9 @@ public final class ChildProcess: @unchecked Sendable {
   /// Lines of standard error, as they are printed.
   public let errorLines: AsyncStream<String>
   private let errorContinuation: AsyncStream<String>.Continuation
+  /// Lines of standard output, as they are printed.
+  public let outputLines: AsyncStream<String>
+  private let outputContinuation: AsyncStream<String>.Continuation
   private let collected = CollectedOutput()
 
   public init(executable: String, arguments: [String], environment: [String: String]? = nil) {
@@ -20,14 +23,21 @@ public final class ChildProcess: @unchecked Sendable {
     process.standardOutput = standardOutput
     process.standardError = standardError
     (errorLines, errorContinuation) = AsyncStream.makeStream(of: String.self)
+    (outputLines, outputContinuation) = AsyncStream.makeStream(of: String.self)
   }
 
   public func start() throws {
     let collected = self.collected
     let continuation = errorContinuation
+    let output = outputContinuation
     standardOutput.fileHandleForReading.readabilityHandler = { handle in
       let data = handle.availableData
-      collected.appendOutput(data)
+      if data.isEmpty {
+        output.finish()
+        handle.readabilityHandler = nil
+        return
+      }
+      for line in collected.appendOutput(data) { output.yield(line) }
     }
     standardError.fileHandleForReading.readabilityHandler = { handle in
       let data = handle.availableData
@@ -38,6 +48,13 @@ public final class ChildProcess: @unchecked Sendable {
       }
       for line in collected.appendError(data) { continuation.yield(line) }
     }
+    // The child inherits the spawning thread's signal mask, and the threads tasks run on block most signals: a
+    // child started from one would never see SIGTERM or SIGINT. Spawn with every signal unblocked.
+    var unblocked = sigset_t()
+    var previous = sigset_t()
+    sigemptyset(&unblocked)
+    pthread_sigmask(SIG_SETMASK, &unblocked, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
     try process.run()
   }
 
@@ -58,9 +75,10 @@ public final class ChildProcess: @unchecked Sendable {
     // Drain what is left in the pipes after the exit.
     standardOutput.fileHandleForReading.readabilityHandler = nil
     standardError.fileHandleForReading.readabilityHandler = nil
-    collected.appendOutput(standardOutput.fileHandleForReading.readDataToEndOfFile())
+    _ = collected.appendOutput(standardOutput.fileHandleForReading.readDataToEndOfFile())
     _ = collected.appendError(standardError.fileHandleForReading.readDataToEndOfFile())
     errorContinuation.finish()
+    outputContinuation.finish()
     return (process.terminationStatus, collected.output, collected.error)
   }
 
@@ -81,7 +99,8 @@ final class CollectedOutput: Sendable {
   private struct State {
     var output = Data()
     var error = Data()
-    var partialLine = Data()
+    var partialErrorLine = Data()
+    var partialOutputLine = Data()
   }
 
   private let state = Mutex(State())
@@ -89,21 +108,29 @@ final class CollectedOutput: Sendable {
   var output: String { state.withLock { String(decoding: $0.output, as: UTF8.self) } }
   var error: String { state.withLock { String(decoding: $0.error, as: UTF8.self) } }
 
-  func appendOutput(_ data: Data) {
-    state.withLock { $0.output.append(data) }
+  /// Appends and returns the lines of standard output completed by `data`.
+  func appendOutput(_ data: Data) -> [String] {
+    state.withLock { state in
+      state.output.append(data)
+      return Self.completeLines(&state.partialOutputLine, data)
+    }
   }
 
-  /// Appends and returns the lines completed by `data`.
+  /// Appends and returns the lines of standard error completed by `data`.
   func appendError(_ data: Data) -> [String] {
     state.withLock { state in
       state.error.append(data)
-      state.partialLine.append(data)
-      var lines: [String] = []
-      while let newline = state.partialLine.firstIndex(of: 0x0A) {
-        lines.append(String(decoding: state.partialLine[state.partialLine.startIndex..<newline], as: UTF8.self))
-        state.partialLine = Data(state.partialLine[(newline + 1)...])
-      }
-      return lines
+      return Self.completeLines(&state.partialErrorLine, data)
     }
+  }
+
+  private static func completeLines(_ partial: inout Data, _ data: Data) -> [String] {
+    partial.append(data)
+    var lines: [String] = []
+    while let newline = partial.firstIndex(of: 0x0A) {
+      lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+      partial = Data(partial[(newline + 1)...])
+    }
+    return lines
   }
 }

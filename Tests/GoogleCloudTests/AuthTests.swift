@@ -30,7 +30,7 @@ struct AuthTests {
   }
 
   static func decodeSegment(_ segment: Substring) throws -> JSONValue {
-    guard let bytes = Base64.decode(segment) else { throw Failure("segment is not base64url") }
+    guard let bytes = Base64.decode(segment) else { throw TestFailure("segment is not base64url") }
     return try JSONValue(parsing: bytes)
   }
 
@@ -67,10 +67,16 @@ struct AuthTests {
         [], ["private_key": .string("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")],
         "credentials file /secrets/key.json: field \"private_key\" cannot be loaded as an RSA private key of at least 2048 bits"
       ),
-      ([], ["type": .string("authorized_user")], "credentials file /secrets/key.json: field \"type\" is \"authorized_user\", expected \"service_account\""),
+      (
+        [], ["type": .string("authorized_user")],
+        "credentials file /secrets/key.json: field \"type\" is \"authorized_user\", expected \"service_account\""
+      ),
       ([], ["client_email": .number("5")], "credentials file /secrets/key.json: field \"client_email\" must be a string, found a number"),
       ([], ["client_email": .string("  ")], "credentials file /secrets/key.json: field \"client_email\" is empty"),
-      ([], ["token_uri": .string("ftp://x")], "credentials file /secrets/key.json: field \"token_uri\" must be an http(s) URL, found \"ftp://x\""),
+      (
+        [], ["token_uri": .string("ftp://x")],
+        "credentials file /secrets/key.json: field \"token_uri\" must be an http(s) URL, found \"ftp://x\""
+      ),
     ])
   func errorsNameFileAndField(removing: [String], overrides: [String: JSONValue], expected: String) {
     var json = JSONObject()
@@ -118,7 +124,7 @@ struct AuthTests {
     let jwt = try signer.tokenRequestAssertion(scopes: [GoogleOAuth.cloudPlatformScope], issuedAt: Date())
     let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
     let signingInput = Array("\(parts[0]).\(parts[1])".utf8)
-    guard let signatureBytes = Base64.decode(parts[2]) else { throw Failure("signature is not base64url") }
+    guard let signatureBytes = Base64.decode(parts[2]) else { throw TestFailure("signature is not base64url") }
     #expect(signatureBytes.count == 256)
     let signature = _RSA.Signing.RSASignature(rawRepresentation: signatureBytes)
     let publicKey = Self.privateKey.publicKey
@@ -156,21 +162,24 @@ struct AuthTests {
 
   @Test("an authorized_user file is read and refreshes with a form-encoded refresh_token grant")
   func authorizedUser() throws {
-    let json = #"{"type": "authorized_user", "client_id": "id.apps.googleusercontent.com", "client_secret": "s3cr+t/=", "refresh_token": "1//r&t", "quota_project_id": "billing-proj"}"#
+    let json =
+      #"{"type": "authorized_user", "client_id": "id.apps.googleusercontent.com", "client_secret": "s3cr+t/=", "refresh_token": "1//r&t", "quota_project_id": "billing-proj"}"#
     let credentials = try AuthorizedUserCredentials(json: Array(json.utf8), file: "adc.json")
     #expect(credentials.quotaProjectID == "billing-proj")
     #expect(credentials.tokenURI == GoogleOAuth.defaultTokenURI)
     let request = OAuthTokenRequest.refresh(credentials, scopes: ["a", "b"])
     #expect(
       request.body
-        == "grant_type=refresh_token&client_id=id.apps.googleusercontent.com&client_secret=s3cr%2Bt%2F%3D&refresh_token=1%2F%2Fr%26t&scope=a%20b")
+        == "grant_type=refresh_token&client_id=id.apps.googleusercontent.com&client_secret=s3cr%2Bt%2F%3D&refresh_token=1%2F%2Fr%26t&scope=a%20b"
+    )
     #expect(OAuthTokenRequest.refresh(credentials).body.hasSuffix("refresh_token=1%2F%2Fr%26t"))
   }
 
   @Test("an authorized_user file without its refresh token names the field")
   func authorizedUserMissingField() {
     #expect {
-      _ = try AuthorizedUserCredentials(json: Array(#"{"type": "authorized_user", "client_id": "i", "client_secret": "s"}"#.utf8), file: "adc.json")
+      _ = try AuthorizedUserCredentials(
+        json: Array(#"{"type": "authorized_user", "client_id": "i", "client_secret": "s"}"#.utf8), file: "adc.json")
     } throws: { error in
       (error as? CredentialsFileError)?.description == "credentials file adc.json: field \"refresh_token\" is missing"
     }
@@ -178,7 +187,9 @@ struct AuthTests {
 
   @Test("a credentials file is recognised by its type, and other types are refused by name")
   func credentialsFileType() throws {
-    guard case .serviceAccount = try GoogleCredentialsFile(json: Self.keyFile(), file: "k.json") else { throw Failure("not a service account") }
+    guard case .serviceAccount = try GoogleCredentialsFile(json: Self.keyFile(), file: "k.json") else {
+      throw TestFailure("not a service account")
+    }
     #expect {
       _ = try GoogleCredentialsFile(json: Array(#"{"type": "external_account"}"#.utf8), file: "wif.json")
     } throws: { error in
@@ -215,10 +226,5 @@ struct AuthTests {
     #expect(response.refreshDate(receivedAt: received) == Date(timeIntervalSince1970: 1000 + 3599 - 225))
     #expect(throws: AuthenticationError.self) { try OAuthTokenResponse(json: Array(#"{"expires_in": 3599}"#.utf8)) }
     #expect(throws: AuthenticationError.self) { try OAuthTokenResponse(json: Array(#"{"access_token": "a"}"#.utf8)) }
-  }
-
-  struct Failure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
   }
 }

@@ -31,7 +31,12 @@ struct CRC32CTests {
   func blockBoundaries() {
     var random = SeededGenerator(seed: 3720)
     let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &random) }
-    for length in [0, 1, 7, 8, 9, 1023, 1024, 3071, 3072, 3073, 3079, 3080, 6144, 6151, 9216, 19_999, 20_000] {
+    // Every block size the interleaving could use is a multiple of 512; cover each side of each multiple.
+    var lengths = Array(0...64)
+    for multiple in stride(from: 512, through: 19_968, by: 512) {
+      lengths += [multiple - 1, multiple, multiple + 1, multiple + 9]
+    }
+    for length in lengths {
       let slice = Array(bytes[..<length])
       #expect(CRC32C.checksum(slice) == Self.bitwise(slice), "length \(length)")
     }

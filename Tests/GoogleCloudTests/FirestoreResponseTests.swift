@@ -32,7 +32,8 @@ struct FirestoreResponseTests {
   @Test("a field error names the document and the field path")
   func fieldErrorsNameTheDocument() {
     #expect {
-      _ = try FirestoreDocument(json: try JSONValue(parsing: "{\"name\": \"\(Self.userName)\", \"fields\": {\"size\": {\"integerValue\": \"big\"}}}"))
+      _ = try FirestoreDocument(
+        json: try JSONValue(parsing: "{\"name\": \"\(Self.userName)\", \"fields\": {\"size\": {\"integerValue\": \"big\"}}}"))
     } throws: { error in
       let error = error as? FirestoreDecodingError
       return error?.document == Self.userName && error?.fieldPath == "size"
@@ -93,12 +94,15 @@ struct FirestoreResponseTests {
   @Test("batchGet elements are a found document, a missing name, or neither")
   func batchGetElements() throws {
     let found = try BatchGetResponse(
-      json: try JSONValue(parsing: #"{"found": {"name": "projects/p/databases/(default)/documents/images/i1"}, "readTime": "2025-01-01T00:00:00Z"}"#))
+      json: try JSONValue(
+        parsing: #"{"found": {"name": "projects/p/databases/(default)/documents/images/i1"}, "readTime": "2025-01-01T00:00:00Z"}"#))
     #expect(found.documentName == "projects/p/databases/(default)/documents/images/i1")
-    guard case .found(let document) = found.result else { throw Failure() }
+    guard case .found(let document) = found.result else { throw TestFailure() }
     #expect(document.id == "i1")
 
-    let missing = try BatchGetResponse(json: try JSONValue(parsing: #"{"missing": "projects/p/databases/(default)/documents/images/gone", "readTime": "2025-01-01T00:00:00Z"}"#))
+    let missing = try BatchGetResponse(
+      json: try JSONValue(
+        parsing: #"{"missing": "projects/p/databases/(default)/documents/images/gone", "readTime": "2025-01-01T00:00:00Z"}"#))
     #expect(missing.result == .missing("projects/p/databases/(default)/documents/images/gone"))
 
     let transactionOnly = try BatchGetResponse(json: try JSONValue(parsing: #"{"transaction": "abc="}"#))
@@ -131,6 +135,4 @@ struct FirestoreResponseTests {
     #expect(try RunQueryResponse(json: try JSONValue(parsing: #"{"skippedResults": "7"}"#)).skippedResults == 7)
     #expect(throws: FirestoreDecodingError.self) { try RunQueryResponse(json: try JSONValue(parsing: #"{"skippedResults": 3000000000}"#)) }
   }
-
-  struct Failure: Error {}
 }

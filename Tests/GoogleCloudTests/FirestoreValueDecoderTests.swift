@@ -50,7 +50,7 @@ struct FirestoreValueDecoderTests {
     #expect(try decode(#"{"doubleValue": -2e-3}"#) == .double(-0.002))
     #expect(try decode(#"{"doubleValue": "Infinity"}"#) == .double(.infinity))
     #expect(try decode(#"{"doubleValue": "-Infinity"}"#) == .double(-.infinity))
-    guard case .double(let nan) = try decode(#"{"doubleValue": "NaN"}"#) else { throw Failure() }
+    guard case .double(let nan) = try decode(#"{"doubleValue": "NaN"}"#) else { throw TestFailure() }
     #expect(nan.isNaN)
     #expect(try decode(#"{"doubleValue": "2.5"}"#) == .double(2.5))
   }
@@ -181,6 +181,4 @@ struct FirestoreValueDecoderTests {
   func nonObjectValue(raw: String) {
     #expect(throws: FirestoreDecodingError.self) { try decode(raw) }
   }
-
-  struct Failure: Error {}
 }

@@ -63,12 +63,15 @@ struct GoogleAPIErrorTests {
   static let storageRows: [StorageRow] = [
     StorageRow(http: 404, body: "", code: .notFound, retryable: false, rateLimit: false),
     StorageRow(http: 404, body: "No such object: demo.appspot.com/images/a b.png", code: .notFound, retryable: false, rateLimit: false),
-    StorageRow(http: 404, body: #"{"error": {"code": 404, "message": "No such object"}}"#, code: .notFound, retryable: false, rateLimit: false),
-    StorageRow(http: 403, body: #"{"error": {"code": 403, "message": "denied"}}"#, code: .permissionDenied, retryable: false, rateLimit: false),
+    StorageRow(
+      http: 404, body: #"{"error": {"code": 404, "message": "No such object"}}"#, code: .notFound, retryable: false, rateLimit: false),
+    StorageRow(
+      http: 403, body: #"{"error": {"code": 403, "message": "denied"}}"#, code: .permissionDenied, retryable: false, rateLimit: false),
     StorageRow(http: 401, body: "", code: .unauthenticated, retryable: false, rateLimit: false),
     StorageRow(http: 429, body: "", code: .rateLimited, retryable: true, rateLimit: true),
     StorageRow(
-      http: 403, body: #"{"error": {"code": 403, "message": "slow down", "errors": [{"reason": "rateLimitExceeded"}]}}"#, code: .rateLimited,
+      http: 403, body: #"{"error": {"code": 403, "message": "slow down", "errors": [{"reason": "rateLimitExceeded"}]}}"#,
+      code: .rateLimited,
       retryable: true, rateLimit: true),
     StorageRow(http: 408, body: "", code: .network, retryable: true, rateLimit: false),
     StorageRow(http: 500, body: "", code: .serverError, retryable: true, rateLimit: false),
@@ -76,11 +79,13 @@ struct GoogleAPIErrorTests {
     StorageRow(http: 503, body: "", code: .serverError, retryable: true, rateLimit: false),
     StorageRow(http: 504, body: "", code: .serverError, retryable: true, rateLimit: false),
     StorageRow(http: 501, body: "", code: .serverError, retryable: false, rateLimit: false),
-    StorageRow(http: 412, body: #"{"error": {"code": 412, "message": "Precondition Failed"}}"#, code: .notFound, retryable: false, rateLimit: false),
+    StorageRow(
+      http: 412, body: #"{"error": {"code": 412, "message": "Precondition Failed"}}"#, code: .notFound, retryable: false, rateLimit: false),
     StorageRow(http: 416, body: "", code: .storeError, retryable: false, rateLimit: false),
     StorageRow(http: 400, body: "", code: .storeError, retryable: false, rateLimit: false),
     StorageRow(
-      http: 400, body: #"{"error": {"code": 400, "message": "x", "errors": [{"reason": "backendError"}]}}"#, code: .serverError, retryable: true,
+      http: 400, body: #"{"error": {"code": 400, "message": "x", "errors": [{"reason": "backendError"}]}}"#, code: .serverError,
+      retryable: true,
       rateLimit: false),
   ]
 
@@ -108,7 +113,8 @@ struct GoogleAPIErrorTests {
 
   @Test("a Google JSON body gives status, message and legacy reasons")
   func googleBodyFields() {
-    let error = GoogleAPIError(service: .firestore, httpStatus: 429, body: Self.googleBody(429, "RESOURCE_EXHAUSTED", reason: "rateLimitExceeded"))
+    let error = GoogleAPIError(
+      service: .firestore, httpStatus: 429, body: Self.googleBody(429, "RESOURCE_EXHAUSTED", reason: "rateLimitExceeded"))
     #expect(error.status == "RESOURCE_EXHAUSTED")
     #expect(error.message == "the message")
     #expect(error.reasons == ["rateLimitExceeded"])
@@ -117,7 +123,8 @@ struct GoogleAPIErrorTests {
 
   @Test("the OAuth endpoint's error body is read, and only transient failures retry")
   func oauthErrors() {
-    let grant = GoogleAPIError(service: .oauth, httpStatus: 400, body: Array(#"{"error": "invalid_grant", "error_description": "Invalid JWT Signature."}"#.utf8))
+    let grant = GoogleAPIError(
+      service: .oauth, httpStatus: 400, body: Array(#"{"error": "invalid_grant", "error_description": "Invalid JWT Signature."}"#.utf8))
     #expect(grant.status == "invalid_grant")
     #expect(grant.message == "Invalid JWT Signature.")
     #expect(!grant.isRetryable)
@@ -147,7 +154,9 @@ struct GoogleAPIErrorTests {
     #expect(RetryAfter.delay(header, now: Self.now) == expected)
   }
 
-  @Test("unreadable Retry-After values are ignored", arguments: ["", "soon", "-5", "1.5", "99999999999999999999", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"])
+  @Test(
+    "unreadable Retry-After values are ignored",
+    arguments: ["", "soon", "-5", "1.5", "99999999999999999999", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"])
   func retryAfterRejects(header: String) {
     #expect(RetryAfter.delay(header, now: Self.now) == nil)
   }

@@ -27,11 +27,9 @@ struct JSONArrayStreamParserTests {
   }
 
   static func expectedElements() throws -> [JSONValue] {
-    guard case .array(let elements) = try JSONValue(parsing: sample) else { throw ExpectationFailed() }
+    guard case .array(let elements) = try JSONValue(parsing: sample) else { throw TestFailure() }
     return elements
   }
-
-  struct ExpectationFailed: Error {}
 
   @Test("fed in one piece, the elements equal those of a whole-document parse")
   func onePieceMatchesWholeParse() throws {
@@ -80,7 +78,9 @@ struct JSONArrayStreamParserTests {
       return .array((0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(depth: depth + 1, using: &random) })
     default:
       var object = JSONObject()
-      for index in 0..<Int.random(in: 0...4, using: &random) { object.set("k\(index)\(pieces[index])", randomValue(depth: depth + 1, using: &random)) }
+      for index in 0..<Int.random(in: 0...4, using: &random) {
+        object.set("k\(index)\(pieces[index])", randomValue(depth: depth + 1, using: &random))
+      }
       return .object(object)
     }
   }

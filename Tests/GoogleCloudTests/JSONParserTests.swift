@@ -5,7 +5,8 @@ import Testing
 struct JSONParserTests {
   @Test("numbers keep their exact text, so int64 extremes and long decimals lose nothing")
   func numbersKeepExactText() throws {
-    let value = try JSONValue(parsing: #"[9223372036854775807, -9223372036854775808, 0.1000000000000000055511151231257827, 1e400, -0, 12.5E-3]"#)
+    let value = try JSONValue(
+      parsing: #"[9223372036854775807, -9223372036854775808, 0.1000000000000000055511151231257827, 1e400, -0, 12.5E-3]"#)
     #expect(
       value
         == .array([

@@ -19,7 +19,10 @@ struct MediaLocationParserTests {
         "https://firebasestorage.googleapis.com/v0/b/demo.appspot.com/o/images%2Fu1%2Fa%20b%2B%23%3F%25.png?alt=media&token=1c7f-uuid",
         "demo.appspot.com", "images/u1/a b+#?%.png"
       ),
-      ("https://firebasestorage.googleapis.com/v0/b/demo.firebasestorage.app/o/caf%C3%A9%2F%E6%97%A5.jpg", "demo.firebasestorage.app", "café/日.jpg"),
+      (
+        "https://firebasestorage.googleapis.com/v0/b/demo.firebasestorage.app/o/caf%C3%A9%2F%E6%97%A5.jpg", "demo.firebasestorage.app",
+        "café/日.jpg"
+      ),
       ("https://firebasestorage.googleapis.com/v0/b/b1/o/a+b?alt=media", "b1", "a+b"),
       ("http://127.0.0.1:9199/v0/b/demo-test.appspot.com/o/voices%2Fv.m4a?alt=media&token=t", "demo-test.appspot.com", "voices/v.m4a"),
       ("http://localhost:9199/v0/b/demo/o/x", "demo", "x"),
@@ -28,7 +31,10 @@ struct MediaLocationParserTests {
       ("http://emulator.lan:9199/v0/b/demo/o/x%2Fy", "demo", "x/y"),
       ("https://storage.googleapis.com/demo.appspot.com/images/u1/a%20b.png", "demo.appspot.com", "images/u1/a b.png"),
       ("https://storage.cloud.google.com/demo.appspot.com/images/a.png?authuser=0", "demo.appspot.com", "images/a.png"),
-      ("https://storage.googleapis.com/download/storage/v1/b/demo.appspot.com/o/images%2Fa.png?generation=1&alt=media", "demo.appspot.com", "images/a.png"),
+      (
+        "https://storage.googleapis.com/download/storage/v1/b/demo.appspot.com/o/images%2Fa.png?generation=1&alt=media", "demo.appspot.com",
+        "images/a.png"
+      ),
       ("https://storage.googleapis.com/storage/v1/b/demo.appspot.com/o/images%2Fa.png", "demo.appspot.com", "images/a.png"),
       ("https://demo.appspot.com.storage.googleapis.com/images/a%231.png", "demo.appspot.com", "images/a#1.png"),
       ("HTTPS://FIREBASESTORAGE.GOOGLEAPIS.COM/v0/b/demo/o/Mixed%20Case.PNG", "demo", "Mixed Case.PNG"),
@@ -49,7 +55,8 @@ struct MediaLocationParserTests {
       "https://firebasestorage.googleapis.com/v0/b/demo/o/bad%zz", "https://firebasestorage.googleapis.com/v0/b/demo/o/%FF",
       "https://firebasestorage.googleapis.com/v0/b/demo/o/%2E%2E",
       "https://firebasestorage.googleapis.com@evil.example/v0/b/demo/o/x", "https://evil.example/v0/b/demo/o/x",
-      "http://192.168.1.9:9199/v0/b/demo/o/x", "ftp://demo/x", "data:image/png;base64,AAAA", "https://storage.googleapis.com/demo.appspot.com",
+      "http://192.168.1.9:9199/v0/b/demo/o/x", "ftp://demo/x", "data:image/png;base64,AAAA",
+      "https://storage.googleapis.com/demo.appspot.com",
       "images/a\nb.png", "..",
     ])
   func rejectsOthers(text: String) {

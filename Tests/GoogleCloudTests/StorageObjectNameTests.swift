@@ -45,7 +45,9 @@ struct StorageObjectNameTests {
     #expect(StorageObjectName.problem(inObject: name) == nil)
   }
 
-  @Test("bucket names cannot contain traversal or odd characters", arguments: ["", "..", ".", "a..b", ".a", "a.", "-a", "a/b", "a%2Fb", "a b", "ä"])
+  @Test(
+    "bucket names cannot contain traversal or odd characters",
+    arguments: ["", "..", ".", "a..b", ".a", "a.", "-a", "a/b", "a%2Fb", "a b", "ä"])
   func invalidBuckets(bucket: String) {
     #expect(StorageObjectName.problem(inBucket: bucket) != nil)
   }
@@ -99,7 +101,9 @@ struct StorageObjectNameTests {
     #expect(ContentRange("bytes 9223372036854775806-9223372036854775806/9223372036854775807")?.length == 1)
   }
 
-  @Test("inconsistent or malformed Content-Range values are refused", arguments: ["bytes 5-4/10", "bytes 0-10/10", "bytes 0-9", "items 0-9/10", "bytes */*", "bytes -1-9/10", "bytes 0-9/ten", ""])
+  @Test(
+    "inconsistent or malformed Content-Range values are refused",
+    arguments: ["bytes 5-4/10", "bytes 0-10/10", "bytes 0-9", "items 0-9/10", "bytes */*", "bytes -1-9/10", "bytes 0-9/ten", ""])
   func contentRangeRejects(header: String) {
     #expect(ContentRange(header) == nil)
   }

@@ -7,7 +7,10 @@ public struct AuthorizedUserCredentials: Sendable, Hashable, CustomStringConvert
   public var quotaProjectID: String?
   public var tokenURI: String
 
-  public init(clientID: String, clientSecret: String, refreshToken: String, quotaProjectID: String? = nil, tokenURI: String = GoogleOAuth.defaultTokenURI) {
+  public init(
+    clientID: String, clientSecret: String, refreshToken: String, quotaProjectID: String? = nil,
+    tokenURI: String = GoogleOAuth.defaultTokenURI
+  ) {
     self.clientID = clientID
     self.clientSecret = clientSecret
     self.refreshToken = refreshToken

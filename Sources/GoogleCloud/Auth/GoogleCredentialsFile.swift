@@ -10,7 +10,8 @@ public enum GoogleCredentialsFile: Sendable, CustomStringConvertible {
     case "service_account": self = .serviceAccount(try ServiceAccountKey(fields))
     case "authorized_user": self = .authorizedUser(try AuthorizedUserCredentials(fields))
     case let other:
-      throw CredentialsFileError(file: file, field: "type", "is \"\(other)\"; only \"service_account\" and \"authorized_user\" are supported")
+      throw CredentialsFileError(
+        file: file, field: "type", "is \"\(other)\"; only \"service_account\" and \"authorized_user\" are supported")
     }
   }
 

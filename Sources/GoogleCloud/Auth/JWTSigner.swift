@@ -1,5 +1,6 @@
-public import struct Foundation.Date
 import _CryptoExtras
+
+public import struct Foundation.Date
 
 /// Builds and signs RS256 JWTs with a service account's key, for the OAuth JWT-bearer flow (RFC 7523).
 public struct JWTSigner: Sendable {
@@ -35,7 +36,8 @@ public struct JWTSigner: Sendable {
   public func sign(claims: JSONObject) throws(AuthenticationError) -> String {
     var header = JSONObject(["alg": .string("RS256"), "typ": .string("JWT")])
     if let kid = key.privateKeyID { header.set("kid", .string(kid)) }
-    let signingInput = Base64.encodeURL(JSONValue.object(header).serializedBytes()) + "."
+    let signingInput =
+      Base64.encodeURL(JSONValue.object(header).serializedBytes()) + "."
       + Base64.encodeURL(JSONValue.object(claims).serializedBytes())
     do {
       // PKCS#1 v1.5 is what RS256 means; the library's default padding would be PSS, which Google rejects.

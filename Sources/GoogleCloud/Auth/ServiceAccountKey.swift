@@ -50,6 +50,8 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible, CustomReflec
 
   /// Keeps the private key out of `dump` and debugger output.
   public var customMirror: Mirror {
-    Mirror(self, children: ["projectID": projectID as Any, "privateKeyID": privateKeyID as Any, "clientEmail": clientEmail, "tokenURI": tokenURI])
+    Mirror(
+      self,
+      children: ["projectID": projectID as Any, "privateKeyID": privateKeyID as Any, "clientEmail": clientEmail, "tokenURI": tokenURI])
   }
 }

@@ -1,5 +1,6 @@
-public import struct Foundation.Date
 public import MediaBatchCore
+
+public import struct Foundation.Date
 
 /// A failed Google API call, classified from its HTTP status and error body so callers know whether to retry.
 ///
@@ -38,7 +39,9 @@ public struct GoogleAPIError: Error, Sendable, Hashable, CustomStringConvertible
 
   /// Reads an error response. `body` should be capped by the caller (a few KiB is plenty).
   public init(service: Service, httpStatus: Int, body: [UInt8], retryAfterHeader: String? = nil, now: Date = Date()) {
-    self.init(service: service, httpStatus: httpStatus, status: nil, message: "", retryAfter: retryAfterHeader.flatMap { RetryAfter.delay($0, now: now) })
+    self.init(
+      service: service, httpStatus: httpStatus, status: nil, message: "",
+      retryAfter: retryAfterHeader.flatMap { RetryAfter.delay($0, now: now) })
     let json = try? JSONValue(parsing: body)
     if let json, readErrorBody(json) { return }
     message = Self.plainTextMessage(body, httpStatus: httpStatus)

@@ -78,7 +78,12 @@ public struct FirebaseDocumentMapper: Sendable {
       return .failure(ItemError(.metadataMissing, "metadata document \(kind.metadataCollection)/\(id) does not exist"))
     }
     let fields = metadata.fields
-    let locationText = firstString(schema.locationFields, in: fields) ?? firstString(schema.urlFields, in: fields)
+    let urlText = firstString(schema.urlFields, in: fields)
+    let locationText = firstString(schema.locationFields, in: fields) ?? urlText
+    if let urlText, locationText == urlText, !urlText.contains("://") {
+      // A URL field that holds no URL is a broken document, not an object path to guess at.
+      return .failure(ItemError(.invalidLocation, "\(kind.metadataCollection)/\(id): the URL field holds \"\(urlText.prefix(200))\", not a URL"))
+    }
     guard let locationText else {
       let tried = (schema.locationFields + schema.urlFields).joined(separator: ", ")
       return .failure(ItemError(.invalidLocation, "\(kind.metadataCollection)/\(id) has none of the location fields \(tried)"))

@@ -1,5 +1,6 @@
-import struct Foundation.Data
 public import MediaBatchCore
+
+import struct Foundation.Data
 
 /// Decodes the proto3 JSON of `google.firestore.v1.Value` into `FieldValue`.
 ///
@@ -62,7 +63,9 @@ public enum FirestoreValueDecoder {
       default: throw FirestoreDecodingError("nullValue must be null or \"NULL_VALUE\", found \(describe(json))")
       }
     case "booleanValue":
-      guard case .bool(let value) = json else { throw FirestoreDecodingError("booleanValue must be true or false, found \(describe(json))") }
+      guard case .bool(let value) = json else {
+        throw FirestoreDecodingError("booleanValue must be true or false, found \(describe(json))")
+      }
       return .bool(value)
     case "integerValue":
       return .integer(try integer(json, key: key))

@@ -13,7 +13,9 @@ public struct RunQueryResponse: Sendable, Hashable {
   /// The server says the stream is complete.
   public var done: Bool
 
-  public init(document: FirestoreDocument? = nil, readTime: String? = nil, skippedResults: Int = 0, transaction: String? = nil, done: Bool = false) {
+  public init(
+    document: FirestoreDocument? = nil, readTime: String? = nil, skippedResults: Int = 0, transaction: String? = nil, done: Bool = false
+  ) {
     self.document = document
     self.readTime = readTime
     self.skippedResults = skippedResults

@@ -6,6 +6,7 @@
 /// parsed strictly. Chunk boundaries may fall anywhere, even inside an escape or a multi-byte UTF-8 sequence,
 /// because bytes are only decoded once the element is whole.
 public struct JSONArrayStreamParser: Sendable {
+  /// Where the scanner is in the array's grammar.
   private enum State: Sendable {
     case beforeArray
     /// After `[`: an element or `]`.
@@ -19,6 +20,7 @@ public struct JSONArrayStreamParser: Sendable {
     case failed(JSONParseError)
   }
 
+  /// The kind of element being received, which decides how its end is found.
   private enum Element: Sendable {
     case container
     case string
@@ -92,22 +94,38 @@ public struct JSONArrayStreamParser: Sendable {
   private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> [JSONValue] {
     var elements: [JSONValue] = []
     var index = 0
+    // Where the current element began in this chunk; nil when its first bytes came in an earlier chunk.
+    var elementStart: Int? = nil
     let count = bytes.count
     while index < count {
       let byte = bytes[index]
       switch state {
       case .inElement(let element):
         let (end, complete) = scanElement(element, bytes, from: index)
-        guard buffer.count + (end - index) <= maxElementBytes else {
+        let segmentStart = elementStart ?? index
+        guard buffer.count + (end - segmentStart) <= maxElementBytes else {
           throw JSONParseError(offset: elementOffset, "an array element is larger than \(maxElementBytes) bytes")
         }
         if depth > maxDepth { throw JSONParseError(offset: streamOffset + end, "nesting deeper than \(maxDepth) levels") }
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+        let segment = UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])
         index = end
-        if complete {
-          elements.append(try parseBufferedElement())
-          state = .afterElement
+        elementStart = nil
+        guard complete else {
+          buffer.append(contentsOf: segment)
+          continue
         }
+        // An element that lies within one chunk is parsed in place; only one split across chunks is copied.
+        if buffer.isEmpty {
+          elements.append(try parseElement(segment))
+        } else {
+          buffer.append(contentsOf: segment)
+          let value = try buffer.withUnsafeBufferPointer { whole in
+            Result { () throws(JSONParseError) in try parseElement(whole) }
+          }.get()
+          elements.append(value)
+          buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+        }
+        state = .afterElement
         continue
       case _ where Self.isWhitespace(byte):
         index += 1
@@ -118,9 +136,11 @@ public struct JSONArrayStreamParser: Sendable {
       case .beforeFirstElement where byte == UInt8(ascii: "]"):
         state = .finished
       case .beforeFirstElement, .beforeElement:
-        state = .inElement(try startElement(byte, at: index))
+        let element = try startElement(byte, at: index)
+        state = .inElement(element)
+        elementStart = index
         // A bare value's first byte is scanned with the rest of it; containers and strings consumed their opener.
-        if case .inElement(.bare) = state { continue }
+        if case .bare = element { continue }
       case .afterElement:
         switch byte {
         case UInt8(ascii: ","): state = .beforeElement
@@ -134,21 +154,20 @@ public struct JSONArrayStreamParser: Sendable {
       }
       index += 1
     }
+    // An element whose opener was the chunk's last byte has not been scanned yet: keep that byte for later.
+    if let elementStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[elementStart..<count])) }
     return elements
   }
 
   private mutating func startElement(_ byte: UInt8, at index: Int) throws(JSONParseError) -> Element {
     elementOffset = streamOffset + index
-    buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
     switch byte {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
-      buffer.append(byte)
       depth = 1
       inString = false
       escaped = false
       return .container
     case UInt8(ascii: "\""):
-      buffer.append(byte)
       inString = true
       escaped = false
       return .string
@@ -186,23 +205,34 @@ public struct JSONArrayStreamParser: Sendable {
       var inString = self.inString
       var escaped = self.escaped
       var complete = false
-      scanning: while index < count {
-        let byte = bytes[index]
+      if escaped, index < count {
+        // The escape's backslash ended the previous chunk; this byte is the escaped character.
+        escaped = false
         index += 1
+      }
+      scanning: while index < count {
         if inString {
-          if escaped {
-            escaped = false
-          } else if byte == UInt8(ascii: "\\") {
-            escaped = true
-          } else if byte == UInt8(ascii: "\"") {
-            inString = false
-            if case .string = element {
-              complete = true
-              break scanning
+          // Inside a string only `"` and `\` matter; skipping the rest in a tight loop is most of the speed.
+          while index < count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+          guard index < count else { break }
+          if bytes[index] == UInt8(ascii: "\\") {
+            index += 2
+            if index > count {
+              index = count
+              escaped = true
             }
+            continue
+          }
+          index += 1
+          inString = false
+          if case .string = element {
+            complete = true
+            break scanning
           }
           continue
         }
+        let byte = bytes[index]
+        index += 1
         switch byte {
         case UInt8(ascii: "\""): inString = true
         case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -224,18 +254,12 @@ public struct JSONArrayStreamParser: Sendable {
     }
   }
 
-  private mutating func parseBufferedElement() throws(JSONParseError) -> JSONValue {
-    let base = elementOffset
-    let parser = JSONParser(maxDepth: maxDepth)
-    return try buffer.withUnsafeBufferPointer { bytes in
-      Result { () throws(JSONParseError) in
-        do throws(JSONParseError) {
-          return try parser.parse(bytes)
-        } catch {
-          throw error.shifted(by: base)
-        }
-      }
-    }.get()
+  private func parseElement(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    do throws(JSONParseError) {
+      return try JSONParser(maxDepth: maxDepth).parse(bytes)
+    } catch {
+      throw error.shifted(by: elementOffset)
+    }
   }
 
   private func unexpected(_ byte: UInt8, at index: Int, _ message: String) -> JSONParseError {

@@ -198,14 +198,17 @@ private struct JSONCursor {
     let opening = index
     index += 1
     let start = index
-    // Most strings have no escapes: scan once and let the String initialiser validate the UTF-8 in place.
+    // Most strings have no escapes: scan once, noting whether any byte is non-ASCII, and build the String in place.
+    var highBits: UInt8 = 0
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
-        let text = try makeString(UnsafeBufferPointer(rebasing: bytes[start..<index]), at: start)
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        let text = highBits < 0x80 ? String(decoding: raw, as: UTF8.self) : try makeString(raw, at: start)
         index += 1
         return text
       }
+      highBits |= byte
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("unescaped control character in a string") }
       index += 1
@@ -234,6 +237,8 @@ private struct JSONCursor {
     throw error("unterminated string", at: opening)
   }
 
+  /// Validates before building: `String(decoding:)` would silently replace invalid UTF-8. Only strings with
+  /// non-ASCII bytes come here, since `String(validating:)` is generic and markedly slower.
   private func makeString(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
     guard let text = String(validating: buffer, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: offset) }
     return text

@@ -1,5 +1,5 @@
 /// A parsed JSON value; numbers keep their exact text so an int64 or a long decimal never loses a digit.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   /// A number exactly as written (already checked against the JSON grammar).

@@ -25,12 +25,17 @@ public struct MediaLocationParser: Sendable {
 
   private static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "10.0.2.2"]
   private static let pathStyleHosts: Set<String> = ["storage.googleapis.com", "storage.cloud.google.com"]
+  /// Schemes apps store in URL fields that can never name a stored object; without this they would read as paths.
+  private static let nonStorageSchemes: Set<String> = ["data", "blob", "file", "content", "about", "javascript", "mailto"]
   private static let firebaseHost = "firebasestorage.googleapis.com"
   private static let virtualHostSuffix = ".storage.googleapis.com"
 
   public func parse(_ location: String) throws(ItemError) -> ObjectLocation {
     let text = location.trimmingWhitespace()
     guard !text.isEmpty else { throw ItemError(.invalidLocation, "the location is empty") }
+    if let colon = text.firstIndex(of: ":"), Self.nonStorageSchemes.contains(text[..<colon].lowercased()) {
+      throw Self.invalid(location, "a \(text[..<colon].lowercased()): URL does not name a stored object")
+    }
     // Only a real scheme makes a URL; `a/b://c` is an odd but valid object name.
     guard let schemeEnd = text.firstRange(of: "://"), Self.isScheme(text[..<schemeEnd.lowerBound]) else {
       return try plainPath(location)
@@ -110,7 +115,9 @@ public struct MediaLocationParser: Sendable {
     return try decoded(bucket: rest[1], encodedObject: rest[3], original: original)
   }
 
-  private static func decoded(bucket: some StringProtocol, encodedObject: some StringProtocol, original: String) throws(ItemError) -> ObjectLocation {
+  private static func decoded(
+    bucket: some StringProtocol, encodedObject: some StringProtocol, original: String
+  ) throws(ItemError) -> ObjectLocation {
     guard let object = PercentEncoding.decode(encodedObject) else {
       throw invalid(original, "the object name has a malformed percent escape or is not UTF-8")
     }

@@ -1,6 +1,6 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum Cloud Storage keeps for every object.
 ///
-/// Slicing-by-8: eight table lookups per eight input bytes, several times faster than the bytewise loop.
+/// Table-driven (slicing-by-8) over three interleaved streams; see `CRC32Tables` for why.
 public struct CRC32C: Sendable, Hashable {
   public private(set) var value: UInt32 = 0
 
@@ -56,12 +56,26 @@ extension ArraySlice: ContiguousCollectionOfBytes where Element == UInt8 {
 }
 
 /// The lookup tables of a reflected CRC-32, computed once per polynomial.
+///
+/// Slicing-by-8 folds eight input bytes per step with eight table lookups, but each step must wait for the
+/// previous step's lookups, so one stream is bound by load latency rather than throughput. Long inputs are
+/// therefore split into blocks of three adjacent stretches that are hashed side by side, then joined: a CRC
+/// register advanced over n more bytes is a linear map of the register (for the zero bytes it would see), so the
+/// first two partial registers are shifted forward with a precomputed table and folded into the third. That is
+/// about 1.5–1.7 times faster than one stream on the machines we measured, with no platform-specific code.
 struct CRC32Tables: Sendable {
   static let castagnoli = CRC32Tables(polynomial: 0x82F6_3B78)
   static let ieee = CRC32Tables(polynomial: 0xEDB8_8320)
 
+  /// Bytes in each of the three stretches of an interleaved block. Of 512, 1024 and 2048, this was fastest for
+  /// chunks of 16 KiB and more and within 5 % for 8 KiB chunks; a chunk's tail shorter than a block goes through
+  /// the single-stream loop.
+  static let stretchLength = 2048
+
   /// Eight tables of 256 entries, flattened: entry `k * 256 + b`.
   private let table: [UInt32]
+  /// Four tables of 256 entries: byte `k` of a register, advanced over `stretchLength` zero bytes.
+  private let shift: [UInt32]
 
   init(polynomial: UInt32) {
     var table = [UInt32](repeating: 0, count: 8 * 256)
@@ -76,33 +90,78 @@ struct CRC32Tables: Sendable {
         table[slice * 256 + byte] = (previous >> 8) ^ table[Int(previous & 0xFF)]
       }
     }
+    // The shift is linear, so the images of the 32 single-bit registers are enough to tabulate it.
+    var bitImages = [UInt32](repeating: 0, count: 32)
+    for bit in 0..<32 {
+      var crc = UInt32(1) << UInt32(bit)
+      for _ in 0..<Self.stretchLength { crc = (crc >> 8) ^ table[Int(crc & 0xFF)] }
+      bitImages[bit] = crc
+    }
+    var shift = [UInt32](repeating: 0, count: 4 * 256)
+    for slice in 0..<4 {
+      for byte in 0..<256 {
+        var image: UInt32 = 0
+        for bit in 0..<8 where (byte >> bit) & 1 == 1 { image ^= bitImages[slice * 8 + bit] }
+        shift[slice * 256 + byte] = image
+      }
+    }
     self.table = table
+    self.shift = shift
   }
 
   func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
     return table.withUnsafeBufferPointer { tablePointer in
-      let t = tablePointer.baseAddress.unsafelyUnwrapped
-      var crc = ~crc
-      var offset = 0
-      let count = bytes.count
-      while count - offset >= 8 {
-        let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
-        let low = UInt32(truncatingIfNeeded: word) ^ crc
-        let high = UInt32(truncatingIfNeeded: word >> 32)
-        crc =
-          t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
-          ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
-          ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int((high >> 8) & 0xFF)]
-          ^ t[1 * 256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
-        offset += 8
+      shift.withUnsafeBufferPointer { shiftPointer in
+        let t = tablePointer.baseAddress.unsafelyUnwrapped
+        let s = shiftPointer.baseAddress.unsafelyUnwrapped
+        let length = Self.stretchLength
+        let count = bytes.count
+        var crc = ~crc
+        var offset = 0
+        while count - offset >= 3 * length {
+          var first = crc
+          var second: UInt32 = 0
+          var third: UInt32 = 0
+          var position = offset
+          let end = offset + length
+          while position < end {
+            first = Self.step(first, base.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian, t)
+            second = Self.step(second, base.loadUnaligned(fromByteOffset: position + length, as: UInt64.self).littleEndian, t)
+            third = Self.step(third, base.loadUnaligned(fromByteOffset: position + 2 * length, as: UInt64.self).littleEndian, t)
+            position += 8
+          }
+          crc = Self.advance(Self.advance(first, s) ^ second, s) ^ third
+          offset += 3 * length
+        }
+        while count - offset >= 8 {
+          crc = Self.step(crc, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian, t)
+          offset += 8
+        }
+        while offset < count {
+          let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+          crc = (crc >> 8) ^ t[Int((crc ^ UInt32(byte)) & 0xFF)]
+          offset += 1
+        }
+        return ~crc
       }
-      while offset < count {
-        let byte = base.load(fromByteOffset: offset, as: UInt8.self)
-        crc = (crc >> 8) ^ t[Int((crc ^ UInt32(byte)) & 0xFF)]
-        offset += 1
-      }
-      return ~crc
     }
+  }
+
+  /// Folds eight bytes into the register.
+  @inline(__always)
+  private static func step(_ crc: UInt32, _ word: UInt64, _ t: UnsafePointer<UInt32>) -> UInt32 {
+    let low = UInt32(truncatingIfNeeded: word) ^ crc
+    let high = UInt32(truncatingIfNeeded: word >> 32)
+    return t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
+      ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
+      ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int((high >> 8) & 0xFF)]
+      ^ t[1 * 256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
+  }
+
+  /// The register as it would be after `stretchLength` more zero bytes.
+  @inline(__always)
+  private static func advance(_ crc: UInt32, _ s: UnsafePointer<UInt32>) -> UInt32 {
+    s[Int(crc & 0xFF)] ^ s[256 + Int((crc >> 8) & 0xFF)] ^ s[512 + Int((crc >> 16) & 0xFF)] ^ s[768 + Int(crc >> 24)]
   }
 }

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import MediaBatchCore
+import MediaBatchTesting
+import Testing
+
+/// The built binary against the official Firestore emulator and a storage emulator, seeded with 1,100+ users
+/// (so the listing crosses many pages), hostile object names, repeated ids and every bad case.
+@Suite("Firebase through the emulators", .serialized)
+struct FirebaseEmulatorTests {
+  struct SeedManifest: Decodable {
+    struct User: Decodable {
+      var id: String
+      var email: String?
+      var expected: String
+      var items: [Item]
+    }
+
+    struct Item: Decodable {
+      var kind: String
+      var id: String?
+      var bucket: String?
+      var object: String?
+      var size: Int?
+      var sha256: String?
+      var expected: String
+
+      enum CodingKeys: String, CodingKey { case kind, id, bucket, object, size, sha256, expected }
+
+      init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        id = try? container.decodeIfPresent(String.self, forKey: .id)
+        bucket = try container.decodeIfPresent(String.self, forKey: .bucket)
+        object = try container.decodeIfPresent(String.self, forKey: .object)
+        size = try container.decodeIfPresent(Int.self, forKey: .size)
+        sha256 = try container.decodeIfPresent(String.self, forKey: .sha256)
+        expected = try container.decode(String.self, forKey: .expected)
+      }
+    }
+
+    var users: [User]
+  }
+
+  @Test("run and serve export a seeded emulator project completely; every bad case ends as its per-item error")
+  func exportFromEmulators() async throws {
+    try #require(FileManager.default.isExecutableFile(atPath: CLIEndToEndTests.binary), "build mediabatch first")
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let harness = try await EmulatorHarness.start(
+      seedArguments: ["--users", "1100", "--objects-per-user", "3", "--size", "3000", "--edge-cases"],
+      workDirectory: directory.path
+    )
+    do {
+      let seed = try JSONDecoder().decode(SeedManifest.self, from: harness.manifest)
+      #expect(seed.users.count > 1_100)
+
+      // act: the CLI
+      let output = directory.appending("export")
+      let run = try await ChildProcess.run(
+        CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "16"], environment: harness.environment
+      )
+
+      // check
+      #expect(run.status == 1, "stderr: \(run.error.suffix(3_000))")
+      #expect(run.error.contains("Firebase project \(harness.projectID)"))
+      let exported = try check(output: output, against: seed)
+      let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+      #expect((summary["files"] as? [String: Any])?["downloaded"] as? Int == exported)
+
+      // act: the same export through `serve` and the API, followed over Server-Sent Events
+      let served = directory.appending("served")
+      let server = ChildProcess(executable: CLIEndToEndTests.binary, arguments: ["serve", "--port", "0", "--output", served], environment: harness.environment)
+      try server.start()
+      var port: String?
+      for await line in server.errorLines {
+        if let range = line.range(of: "listening on http://127.0.0.1:") {
+          port = line[range.upperBound...].split(separator: " ").first.map(String.init)
+          break
+        }
+      }
+      let base = "http://127.0.0.1:\(try #require(port, "the server did not start"))"
+      let events = ChildProcess(executable: "/usr/bin/curl", arguments: ["-sN", base + "/batch-process-events"])
+      try events.start()
+      var lines = events.outputLines.makeAsyncIterator()
+      while let line = await lines.next(), !line.hasPrefix("event: snapshot") {}
+      let start = try await ChildProcess.run("/usr/bin/curl", ["-s", "-X", "POST", base + "/batch-process-users"])
+      #expect(start.output.contains("Batch processing started"))
+      var finalStatus: String?
+      var previous = ""
+      while let line = await lines.next() {
+        if previous == "event: job", !line.contains("\"processing\""), !line.contains("\"stopping\"") {
+          finalStatus = line
+          break
+        }
+        previous = line
+      }
+      events.signal(SIGTERM)
+      _ = await events.wait()
+      #expect(finalStatus?.contains("completed_with_errors") == true)
+      let results = try await ChildProcess.run("/usr/bin/curl", ["-s", base + "/batch-process-results?status=failed&limit=1000"])
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(results.output.utf8)) as? [String: Any])
+      #expect(json["total_files_downloaded"] as? Int == exported)
+      server.signal(SIGTERM)
+      let serverExit = await server.wait()
+      #expect(serverExit.status == 0)
+      #expect(try check(output: served, against: seed) == exported)
+    } catch {
+      await harness.stop()
+      throw error
+    }
+    await harness.stop()
+  }
+
+  /// Checks an export against the seed: every object expected to download is on disk with the seeded bytes
+  /// (SHA-256), every bad case is its error. Returns how many files were verified.
+  private func check(output: String, against seed: SeedManifest) throws -> Int {
+    let report = try ExportVerifier(root: output).verify()
+    #expect(report.problems.isEmpty, "\(report.problems.prefix(5))")
+    #expect(report.unlistedFiles.isEmpty, "\(report.unlistedFiles.prefix(5))")
+    let manifests = Dictionary(report.manifests.map { ($0.userId, $0) }, uniquingKeysWith: { first, _ in first })
+    var verified = 0
+    for user in seed.users {
+      guard let manifest = manifests[user.id] else {
+        Issue.record("no manifest for user \(user.id)")
+        continue
+      }
+      if user.expected == "invalid_ids" {
+        #expect(manifest.items.contains { $0.error?.code == .invalidMetadata && $0.id.hasSuffix("Ids") }, "\(user.id)")
+      }
+      for item in user.items {
+        let exported = manifest.items.first { $0.kind.name == item.kind && $0.id == item.id }
+        switch item.expected {
+        case "downloaded":
+          guard let exported, exported.status == .downloaded, let path = exported.localPath else {
+            Issue.record("\(user.id) \(item.kind)/\(item.id ?? "?") was not downloaded: \(String(describing: exported?.error))")
+            continue
+          }
+          let bytes = try Data(contentsOf: URL(fileURLWithPath: output + "/" + manifest.folder + "/" + path))
+          #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == item.sha256, "\(path)")
+          #expect(exported.location == ObjectLocation(bucket: item.bucket ?? "", object: item.object ?? ""))
+          verified += 1
+        case "metadata_missing", "not_found":
+          #expect(exported?.status == .failed && exported?.error?.code.rawValue == item.expected, "\(user.id) \(item.id ?? "?")")
+        case "invalid_metadata":
+          let code = exported?.error?.code
+          #expect(code == .invalidLocation || code == .invalidMetadata, "\(user.id) \(item.id ?? "?"): \(String(describing: code))")
+        case "invalid_id":
+          #expect(manifest.items.contains { $0.error?.code == .invalidMetadata && $0.id.contains("[") }, "\(user.id)")
+        default:
+          Issue.record("unknown expectation \(item.expected)")
+        }
+      }
+    }
+    #expect(verified == report.verifiedFiles)
+    return verified
+  }
+}
