@@ -105,6 +105,11 @@ public struct GoogleCloudClients: Sendable {
     return nil
   }
 
+  /// An inspector of the project's schema.
+  public func inspector(schema: FirebaseSchema, defaultBucket: String?) -> FirebaseInspector {
+    FirebaseInspector(firestore: firestore, schema: schema, locations: MediaLocationParser(defaultBucket: defaultBucket))
+  }
+
   /// The Firebase source for `schema`.
   public func source(schema: FirebaseSchema, defaultBucket: String?, extraHosts: Set<String> = []) -> FirebaseSource {
     let mapper = FirebaseDocumentMapper(schema: schema, locations: MediaLocationParser(defaultBucket: defaultBucket, extraHosts: extraHosts))

@@ -98,6 +98,15 @@ struct ResolvedSettings {
     }
   }
 
+  /// The Google Cloud clients of a Firebase source; the caller shuts their HTTP client down.
+  func makeGoogleCloudClients() async throws -> (GoogleCloudClients, FirebaseSchema, bucket: String?) {
+    guard case .firebase(let environment, let schema) = source else {
+      throw ValidationError("this command reads a Firebase project: configure one (FIREBASE_PROJECT_ID, credentials or emulators)")
+    }
+    let clients = try await GoogleCloudClients.make(environment: environment, connections: concurrency)
+    return (clients, schema, await clients.defaultBucket(configured: environment.storageBucket))
+  }
+
   func makeLogger(label: String) -> Logger {
     var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = logLevel

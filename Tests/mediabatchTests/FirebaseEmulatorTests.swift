@@ -105,6 +105,14 @@ struct FirebaseEmulatorTests {
       let serverExit = await server.wait()
       #expect(serverExit.status == 0)
       #expect(try check(output: served, against: seed) == exported)
+
+      // act: inspect the schema
+      let inspect = try await ChildProcess.run(CLIEndToEndTests.binary, ["inspect", "--sample", "40"], environment: harness.environment)
+      #expect(inspect.status == 0, "stderr: \(inspect.error)")
+      #expect(inspect.output.contains("sampled 40 users"))
+      #expect(inspect.output.contains("Kind images: ids from imageIds, metadata in images"))
+      #expect(inspect.output.contains("imageIds") && inspect.output.contains("array of strings"))
+      #expect(inspect.output.contains("users_collection: email_users"))
     } catch {
       await harness.stop()
       throw error
