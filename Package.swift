@@ -102,7 +102,16 @@ let package = Package(
     ),
     .testTarget(
       name: "GoogleCloudTests",
-      dependencies: ["GoogleCloud", "MediaBatchCore", "MediaBatchTesting"],
+      dependencies: [
+        "GoogleCloud",
+        "MediaBatchCore",
+        "MediaBatchTesting",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -10,6 +10,8 @@ public actor TokenCache {
   private var isRefreshing = false
   /// How many tokens were fetched; for tests and diagnostics.
   public private(set) var fetchCount = 0
+  /// How many callers are waiting for a refresh in progress.
+  public var waitingCount: Int { waiters.count }
 
   public init(source: any AccessTokenSource, http: HTTPClient) {
     self.source = source
