@@ -13,6 +13,11 @@ struct CLIEndToEndTests {
     return root.appendingPathComponent(".build/debug/mediabatch").path
   }()
 
+  static let googleVariables = [
+    "FIREBASE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "FIREBASE_SERVICE_ACCOUNT_PATH", "GOOGLE_APPLICATION_CREDENTIALS",
+    "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_BUCKET",
+  ]
+
   func requireBinary() throws {
     try #require(
       FileManager.default.isExecutableFile(atPath: Self.binary), "no mediabatch binary at \(Self.binary): run `swift build` first")
@@ -29,7 +34,7 @@ struct CLIEndToEndTests {
     defer { directory.remove() }
     let output = directory.appending("export")
 
-    let result = try await ChildProcess.run(Self.binary, ["run", "--output", output, "--demo-users", "40", "--json"])
+    let result = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "40", "--json"])
 
     #expect(result.status == 0, "stderr: \(result.error)")
     let summary = try decode(result.output)
@@ -52,7 +57,7 @@ struct CLIEndToEndTests {
     defer { directory.remove() }
     let output = directory.appending("export")
 
-    let result = try await ChildProcess.run(Self.binary, ["run", "--output", output, "--demo-users", "5", "--demo-edge-cases", "--json"])
+    let result = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "5", "--demo-edge-cases", "--json"])
 
     #expect(result.status == 1)
     let summary = try decode(result.output)
@@ -75,7 +80,8 @@ struct CLIEndToEndTests {
     arguments: [
       (["run", "--concurrency", "0"], "--concurrency"),
       (["run", "--no-such-flag"], "no-such-flag"),
-      (["run", "--source", "firebase"], "demo"),
+      (["run", "--source", "firebase"], "no Firebase project is configured"),
+      (["run", "--source", "dropbox"], "firebase or demo"),
       (["serve", "--host", "0.0.0.0", "--port", "0"], "MEDIABATCH_API_TOKEN"),
     ]
   )
@@ -84,10 +90,32 @@ struct CLIEndToEndTests {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     var environment = ProcessInfo.processInfo.environment
-    environment["MEDIABATCH_API_TOKEN"] = nil
+    // Nothing may point at a real project: no variables, and a home without gcloud's credentials.
+    for name in ["MEDIABATCH_API_TOKEN", "MEDIABATCH_SOURCE", "CLOUDSDK_CONFIG"] + Self.googleVariables { environment[name] = nil }
+    environment["HOME"] = directory.path
     let result = try await ChildProcess.run(Self.binary, arguments + ["--output", directory.appending("out")], environment: environment)
     #expect(result.status == 2)
     #expect(result.error.contains(message), "stderr: \(result.error)")
+  }
+
+  @Test("a settings file is read below flags; an unknown setting is refused by name")
+  func settingsFile() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let good = directory.appending("good.yaml")
+    try "source: demo\ndemo_users: 3\noutput: \(directory.appending("from-file"))\nconcurrency: 4\n".write(toFile: good, atomically: true, encoding: .utf8)
+    let run = try await ChildProcess.run(Self.binary, ["run", "--config", good, "--json"])
+    #expect(run.status == 0, "stderr: \(run.error)")
+    let summary = try decode(run.output)
+    #expect((summary["users"] as? [String: Any])?["total"] as? Int == 3)
+    #expect(FileManager.default.fileExists(atPath: directory.appending("from-file")))
+
+    let bad = directory.appending("bad.yaml")
+    try "source: demo\nconcurency: 4\n".write(toFile: bad, atomically: true, encoding: .utf8)
+    let refused = try await ChildProcess.run(Self.binary, ["run", "--config", bad])
+    #expect(refused.status == 2)
+    #expect(refused.error.contains("unknown setting \"concurency\""), "stderr: \(refused.error)")
   }
 
   @Test("an output folder that cannot be written is refused before anything starts")
