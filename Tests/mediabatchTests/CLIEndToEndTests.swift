@@ -70,7 +70,7 @@ struct CLIEndToEndTests {
     #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty)
 
     let text = try await ChildProcess.run(
-      Self.binary, ["run", "--output", directory.appending("again"), "--demo-users", "0", "--demo-edge-cases"])
+      Self.binary, ["run", "--source", "demo", "--output", directory.appending("again"), "--demo-users", "0", "--demo-edge-cases"])
     #expect(text.status == 1)
     #expect(text.output.contains("not_found") && text.output.contains("checksum_mismatch") && text.output.contains("metadata_missing"))
   }
@@ -125,7 +125,7 @@ struct CLIEndToEndTests {
     defer { directory.remove() }
     let blocker = directory.appending("file")
     FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
-    let result = try await ChildProcess.run(Self.binary, ["run", "--output", blocker + "/export"])
+    let result = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", blocker + "/export"])
     #expect(result.status == 2)
     #expect(result.error.contains("not writable"))
   }
@@ -139,7 +139,7 @@ struct CLIEndToEndTests {
     let child = ChildProcess(
       executable: Self.binary,
       arguments: [
-        "run", "--output", output, "--demo-users", "3000", "--demo-latency-ms", "40", "--concurrency", "8", "--json", "--log-level", "info",
+        "run", "--source", "demo", "--output", output, "--demo-users", "3000", "--demo-latency-ms", "40", "--concurrency", "8", "--json", "--log-level", "info",
       ]
     )
     try child.start()
