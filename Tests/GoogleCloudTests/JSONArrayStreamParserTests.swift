@@ -1,3 +1,4 @@
+import MediaBatchCore
 import GoogleCloud
 import Testing
 
@@ -48,7 +49,7 @@ struct JSONArrayStreamParserTests {
   func randomSplitsGiveTheSameElements() throws {
     let bytes = Array(Self.sample.utf8)
     let expected = try Self.expectedElements()
-    var random = SeededGenerator(seed: 20_251_125)
+    var random = SplitMix64(seed: 20_251_125)
     for _ in 0..<500 {
       let splits = (0..<Int.random(in: 1...12, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }
       #expect(try Self.feedAll(bytes, splits: splits) == expected, "splits \(splits.sorted())")
@@ -57,7 +58,7 @@ struct JSONArrayStreamParserTests {
 
   @Test("random arrays of random values survive random splits")
   func randomValuesSurviveRandomSplits() throws {
-    var random = SeededGenerator(seed: 7)
+    var random = SplitMix64(seed: 7)
     for _ in 0..<200 {
       let elements = (0..<Int.random(in: 0...6, using: &random)).map { _ in Self.randomValue(depth: 0, using: &random) }
       let bytes = JSONValue.array(elements).serializedBytes()
@@ -66,7 +67,7 @@ struct JSONArrayStreamParserTests {
     }
   }
 
-  static func randomValue(depth: Int, using random: inout SeededGenerator) -> JSONValue {
+  static func randomValue(depth: Int, using random: inout SplitMix64) -> JSONValue {
     let pieces = ["a", "é", "😀", "\"", "\\", "]", "}", "[", "{", ",", " ", "\n", "\u{1}", "日"]
     switch Int.random(in: 0...(depth > 3 ? 4 : 6), using: &random) {
     case 0: return .null

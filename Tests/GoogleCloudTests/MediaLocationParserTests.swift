@@ -84,7 +84,7 @@ struct MediaLocationParserTests {
 
   @Test("parsing a Firebase URL built from any name gives that name back")
   func roundTripsBuiltURLs() throws {
-    var random = SeededGenerator(seed: 99)
+    var random = SplitMix64(seed: 99)
     let pieces = ["a", "/", " ", "+", "%", "#", "?", ";", "&", "=", "é", "😀", "~", "..", "%2F", "'"]
     for _ in 0..<300 {
       let name = "x" + (0..<Int.random(in: 1...10, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()

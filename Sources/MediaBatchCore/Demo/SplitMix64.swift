@@ -1,12 +1,13 @@
-/// A small, fast, seedable generator (SplitMix64): the demo data must be the same on every machine and run.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// A small, fast, seedable generator (SplitMix64): the demo data must be the same on every machine and run, and a
+/// failing property test must fail the same way every time.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
-  init(seed: UInt64) {
+  public init(seed: UInt64) {
     self.state = seed
   }
 
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -29,7 +29,7 @@ struct CRC32CTests {
 
   @Test("lengths around the interleaved block size agree with the bitwise definition")
   func blockBoundaries() {
-    var random = SeededGenerator(seed: 3720)
+    var random = SplitMix64(seed: 3720)
     let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &random) }
     // Every block size the interleaving could use is a multiple of 512; cover each side of each multiple.
     var lengths = Array(0...64)
@@ -44,7 +44,7 @@ struct CRC32CTests {
 
   @Test("chunked updates at random split points equal one update, from any alignment")
   func chunkedUpdates() {
-    var random = SeededGenerator(seed: 4960)
+    var random = SplitMix64(seed: 4960)
     let bytes = (0..<12_000).map { _ in UInt8.random(in: 0...255, using: &random) }
     let whole = Self.bitwise(bytes)
     for _ in 0..<200 {
@@ -68,5 +68,11 @@ struct CRC32CTests {
     var longCRC = CRC32()
     longCRC.update(long)
     #expect(longCRC.value == Self.bitwise(long, polynomial: 0xEDB8_8320))
+  }
+
+  @Test("the hex form is eight lowercase digits")
+  func hexForm() {
+    #expect(CRC32C.hex(0xE306_9283) == "e3069283")
+    #expect(CRC32C.hex(0x42) == "00000042")
   }
 }
