@@ -113,6 +113,15 @@ struct ResolvedSettings {
     return logger
   }
 
+  /// Makes this process the only one exporting into the output folder, for as long as the lock lives.
+  func lockOutput(command: String) throws -> OutputLock {
+    do {
+      return try OutputLock(root: outputDirectory, command: command)
+    } catch let busy as OutputLock.Busy {
+      throw ValidationError(busy.description)
+    }
+  }
+
   /// Creates the output folder and proves it is writable, before any job starts.
   func checkOutputIsWritable() throws {
     let probe = outputDirectory + "/" + OutputLayout.stateFolderName

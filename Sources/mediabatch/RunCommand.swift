@@ -32,7 +32,12 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     let settings = try ResolvedSettings(options, defaultLogLevel: .warning)
-    if !dryRun { try settings.checkOutputIsWritable() }
+    var lock: OutputLock?
+    if !dryRun {
+      try settings.checkOutputIsWritable()
+      lock = try settings.lockOutput(command: "mediabatch run")
+    }
+    defer { withExtendedLifetime(lock) {} }
     let logger = settings.makeLogger(label: "mediabatch")
     let results = InMemoryJobResults(retention: .unsuccessfulUsers)
     let runtime = try await settings.makeRuntime(sink: results, logger: logger)

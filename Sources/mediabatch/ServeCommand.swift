@@ -25,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     let settings = try ResolvedSettings(options, environment: environment, defaultLogLevel: .info)
     try settings.checkOutputIsWritable()
+    let lock = try settings.lockOutput(command: "mediabatch serve")
+    defer { withExtendedLifetime(lock) {} }
     let envPort = try environment["MEDIABATCH_PORT"].flatMap { text -> Int? in
       guard !text.isEmpty else { return nil }
       guard let value = Int(text) else { throw ValidationError("MEDIABATCH_PORT must be a port number, not \"\(text)\"") }

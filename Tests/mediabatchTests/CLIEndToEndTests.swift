@@ -50,6 +50,60 @@ struct CLIEndToEndTests {
     #expect((summary["files"] as? [String: Any])?["downloaded"] as? Int == expectedFiles)
   }
 
+  @Test("verify finds a changed, a truncated, a missing and a stray file, and passes a clean export")
+  func verifyCommand() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let output = directory.appending("export")
+    let run = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "12"])
+    #expect(run.status == 0)
+    let clean = try await ChildProcess.run(Self.binary, ["verify", output])
+    #expect(clean.status == 0, "stdout: \(clean.output)")
+    #expect(clean.output.contains("Every file matches"))
+
+    // Damage four files in four ways.
+    let files = directory.files().filter { $0.hasSuffix(".png") || $0.hasSuffix(".wav") }
+    try #require(files.count >= 4)
+    let root = directory.path + "/"
+    var flipped = try Data(contentsOf: URL(fileURLWithPath: root + files[0]))
+    flipped[flipped.count / 2] ^= 0x01
+    try flipped.write(to: URL(fileURLWithPath: root + files[0]))
+    let truncated = try Data(contentsOf: URL(fileURLWithPath: root + files[1]))
+    try truncated.prefix(truncated.count - 1).write(to: URL(fileURLWithPath: root + files[1]))
+    try FileManager.default.removeItem(atPath: root + files[2])
+    try Data("stray".utf8).write(to: URL(fileURLWithPath: root + files[3] + ".partial"))
+
+    let damaged = try await ChildProcess.run(Self.binary, ["verify", output, "--json"])
+    #expect(damaged.status == 1)
+    let report = try decode(damaged.output)
+    let kinds = (report["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }.sorted()
+    #expect(kinds == ["checksum_mismatch", "missing", "size_mismatch", "unlisted"])
+
+    let notAnExport = try await ChildProcess.run(Self.binary, ["verify", directory.path + "/nothing"])
+    #expect(notAnExport.status == 2)
+  }
+
+  @Test("a second process on the same output folder is refused, naming the holder; a dead holder's lock is taken over")
+  func oneProcessPerFolder() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let output = directory.appending("export")
+    let server = ChildProcess(executable: Self.binary, arguments: ["serve", "--source", "demo", "--port", "0", "--output", output])
+    try server.start()
+    for await line in server.errorLines where line.contains("listening on") { break }
+
+    let refused = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "2"])
+    #expect(refused.status == 2)
+    #expect(refused.error.contains("is in use by pid \(server.process.processIdentifier)"), "stderr: \(refused.error)")
+
+    server.signal(SIGKILL)
+    _ = await server.wait()
+    let afterwards = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "2"])
+    #expect(afterwards.status == 0, "stderr: \(afterwards.error)")
+  }
+
   @Test("with edge cases it exits 1, reports each problem by code, and writes nothing outside the output folder")
   func edgeCaseRun() async throws {
     try requireBinary()

@@ -1,0 +1,86 @@
+public import Foundation
+import MediaBatchCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Makes one process at a time the owner of an output folder. The lock is an advisory `flock` on
+/// `.mediabatch/lock`, which the kernel drops when its process dies, so a crashed run never leaves a stale lock; the
+/// file also names the holder (pid, host, start time) for the message a second process gets.
+public final class OutputLock: Sendable {
+  /// Who holds a folder.
+  public struct Holder: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var pid: Int32
+    public var host: String
+    public var startedAt: Date
+    public var command: String
+
+    public var description: String {
+      "pid \(pid) on \(host), running since \(ISO8601DateFormatter().string(from: startedAt)) (\(command))"
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case pid, host, command
+      case startedAt = "started_at"
+    }
+  }
+
+  /// Another process holds the folder.
+  public struct Busy: Error, Sendable, CustomStringConvertible {
+    public var folder: String
+    public var holder: Holder?
+
+    public var description: String {
+      let who = holder.map { "\($0)" } ?? "another MediaBatch process"
+      return "\(folder) is in use by \(who): wait for it to finish, stop it, or choose another --output"
+    }
+  }
+
+  public let path: String
+  private let descriptor: Int32
+
+  /// Takes the lock of `root`, or throws `Busy` naming the holder.
+  public init(root: String, command: String) throws {
+    let folder = OutputLayout(root: root).stateDirectory
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    path = folder + "/lock"
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      let holder = Self.readHolder(fd)
+      close(fd)
+      throw Busy(folder: root, holder: holder)
+    }
+    descriptor = fd
+    var host = [CChar](repeating: 0, count: 256)
+    gethostname(&host, host.count)
+    let holder = Holder(
+      pid: getpid(), host: String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+      startedAt: Date(), command: command
+    )
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    if let data = try? encoder.encode(holder) {
+      ftruncate(fd, 0)
+      _ = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+  }
+
+  deinit {
+    // Closing the descriptor releases the lock; the file stays, naming the last holder, and is harmless.
+    close(descriptor)
+  }
+
+  private static func readHolder(_ fd: Int32) -> Holder? {
+    var buffer = [UInt8](repeating: 0, count: 4_096)
+    let count = pread(fd, &buffer, buffer.count, 0)
+    guard count > 0 else { return nil }
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    return try? decoder.decode(Holder.self, from: Data(buffer.prefix(count)))
+  }
+}
+
