@@ -75,7 +75,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             }
             if stop.isStopped {
               stoppedEarly = true
-              for (item, destination) in plan.items[index...] {
+              for (item, destination, _) in plan.items[index...] {
                 let outcome = ItemOutcome(
                   id: item.id, kind: item.kind, status: .cancelled, location: item.location,
                   localPath: destination.relativePath, error: ItemError(.cancelled, "the job stopped before this item started")
@@ -84,7 +84,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
               }
               break userLoop
             }
-            let (item, destination) = scheduled
+            let (item, destination, previous) = scheduled
             group.addTask {
               let result: ItemDownloader<Store>.Result
               if settings.dryRun {
@@ -95,7 +95,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
                 )
                 result = .init(outcome: outcome, countedBytes: item.declaredSize ?? 0)
               } else {
-                result = await downloader.download(item, to: destination)
+                result = await downloader.download(item, to: destination, previous: previous)
               }
               await finishItem(result.outcome, countedBytes: result.countedBytes, of: user, ledger: ledger)
               return .item
@@ -127,7 +127,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   // MARK: - Planning
 
   private struct Plan {
-    var items: [(MediaItem, ItemDownloader<Store>.Destination)] = []
+    var items: [(MediaItem, ItemDownloader<Store>.Destination, previous: ItemOutcome?)] = []
     var unresolved: [UnresolvedItem] = []
     var knownBytes: Int64 = 0
     var count: Int { items.count + unresolved.count }
@@ -136,6 +136,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   /// Names every file of a user before any download starts, so the names do not depend on which finishes first.
   private func plan(_ user: SourceUser, folder: String) -> Plan {
     var plan = Plan()
+    let previous = settings.dryRun ? [:] : PreviousExport.outcomes(at: layout.manifestPath(folder: folder))
     var names: [MediaKind: ItemFileNames] = [:]
     var seen: Set<String> = []
     for item in user.items where settings.includes(item.kind) {
@@ -152,7 +153,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
         finalPath: layout.itemPath(folder: folder, relativePath: relativePath),
         relativePath: relativePath
       )
-      plan.items.append((item, destination))
+      plan.items.append((item, destination, previous[item.kind.name + "/" + item.id]))
       plan.knownBytes += item.declaredSize ?? 0
     }
     plan.unresolved = user.unresolved.filter { settings.includes($0.kind) }

@@ -35,6 +35,26 @@ enum FileOperations {
     _ = unlink(path)
   }
 
+  /// The size and CRC32C of a file, read in 1 MiB blocks; `nil` when it cannot be read.
+  static func checksum(_ path: String) -> (size: Int64, crc32c: UInt32)? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var crc = CRC32C()
+    var size: Int64 = 0
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if count == 0 { return (size, crc.value) }
+      buffer.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+      size += Int64(count)
+    }
+  }
+
   static func fileExists(_ path: String) -> Bool {
     access(path, F_OK) == 0
   }

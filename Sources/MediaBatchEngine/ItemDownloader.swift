@@ -25,7 +25,12 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     var countedBytes: Int64
   }
 
-  func download(_ item: MediaItem, to destination: Destination) async -> Result {
+  /// Downloads the item, unless `previous` (its outcome in the user's manifest from an earlier run) shows the file
+  /// on disk is complete and the object has not changed since: then the item is skipped without fetching a byte.
+  func download(_ item: MediaItem, to destination: Destination, previous: ItemOutcome? = nil) async -> Result {
+    if let previous, let skipped = await unchanged(item, at: destination, previous: previous) {
+      return Result(outcome: skipped, countedBytes: item.declaredSize ?? skipped.size ?? 0)
+    }
     var outcome = ItemOutcome(
       id: item.id,
       kind: item.kind,
@@ -110,6 +115,26 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         return Result(outcome: outcome, countedBytes: countedBytes)
       }
     }
+  }
+
+  /// The earlier outcome, still true: same place, same generation in the store, same size and CRC32C on disk.
+  private func unchanged(_ item: MediaItem, at destination: Destination, previous: ItemOutcome) async -> ItemOutcome? {
+    guard previous.status == .downloaded || previous.status == .skipped, previous.localPath == destination.relativePath,
+      previous.location == item.location, let generation = previous.generation, let size = previous.size,
+      let crc32c = previous.crc32c
+    else { return nil }
+    guard let current = try? await store.currentGeneration(of: item.location), current == generation else { return nil }
+    guard let local = FileOperations.checksum(destination.finalPath), local.size == size, CRC32C.hex(local.crc32c) == crc32c else {
+      return nil
+    }
+    var outcome = previous
+    outcome.status = .skipped
+    outcome.kind = item.kind
+    outcome.originalName = item.originalName
+    outcome.metadata = item.metadata
+    outcome.attempts = 0
+    outcome.error = nil
+    return outcome
   }
 
   /// One request: opens the object from where the partial file ends and appends the body to it.

@@ -101,8 +101,9 @@ public final class ProgressTracker: Sendable {
         state.downloadedFiles += 1
         state.completedBytes += outcome.size ?? 0
       case .skipped:
+        // Nothing to transfer: the file is already here. Its bytes leave the total still to fetch.
         state.skippedFiles += 1
-        state.completedBytes += outcome.size ?? 0
+        state.totalBytes -= knownBytes
       case .failed:
         state.failedFiles += 1
         state.totalBytes -= knownBytes

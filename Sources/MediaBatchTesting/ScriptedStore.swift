@@ -80,6 +80,19 @@ public final class ScriptedStore: MediaStore, Sendable {
     }
   }
 
+  /// Replaces an object, as an upload of a new generation does.
+  public func replace(_ object: String, with replacement: Object) {
+    state.withLock { $0.objects[object] = replacement }
+  }
+
+  public func currentGeneration(of location: ObjectLocation) async throws -> String? {
+    let object = state.withLock { state in
+      state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
+    }
+    guard let object else { throw StoreError.notFound(location) }
+    return object.generation
+  }
+
   public func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse {
     let (object, fault): (Object?, Fault?) = state.withLock { state in
       state.requests.append(Request(object: location.object, offset: offset, generation: generation))

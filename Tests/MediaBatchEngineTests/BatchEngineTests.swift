@@ -104,6 +104,44 @@ struct BatchEngineTests {
     #expect(harness.engine.snapshot().downloadedBytes == 12_000)
   }
 
+  @Test("a rerun skips every file that is complete and unchanged; it fetches exactly the changed, damaged and deleted ones")
+  func rerunsSkipUnchangedFiles() async throws {
+    // setup
+    let store = ScriptedStore()
+    let users = (0..<4).map { SourceUser.make(id: "u\($0)", items: 5) }
+    let harness = try EngineHarness(source: ListSource(users), store: store)
+    defer { harness.directory.remove() }
+    _ = try await harness.runJob()
+    #expect(store.requests.count == 20)
+
+    // act: an unchanged rerun
+    var rerun = try harness.restarted()
+    let unchanged = try await rerun.runJob()
+
+    // check
+    #expect(unchanged.finalStatus == .completed)
+    #expect(store.requests.count == 20)
+    var snapshot = rerun.engine.snapshot()
+    #expect(snapshot.skippedFiles == 20 && snapshot.downloadedFiles == 0 && snapshot.downloadedBytes == 0)
+
+    // act: one object replaced, one file damaged, one deleted
+    store.replace("u1/images/2", with: .init(bytes: ScriptedStore.bytes(for: "new", count: 700), generation: "2"))
+    let root = harness.outputRoot
+    try Data("damaged".utf8).write(to: URL(fileURLWithPath: root + "/u2_example_com/images/file-0.bin"))
+    try FileManager.default.removeItem(atPath: root + "/u3_example_com/images/file-4.bin")
+    rerun = try harness.restarted()
+    _ = try await rerun.runJob()
+
+    // check
+    #expect(store.requests.dropFirst(20).map(\.object).sorted() == ["u1/images/2", "u2/images/0", "u3/images/4"])
+    snapshot = rerun.engine.snapshot()
+    #expect(snapshot.skippedFiles == 17 && snapshot.downloadedFiles == 3)
+    let report = try ExportVerifier(root: root).verify { store.expectedBytes($0.object) }
+    #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty && report.verifiedFiles == 20)
+    let u1 = try #require(report.manifests.first { $0.userId == "u1" })
+    #expect(u1.items.first { $0.id == "u1-2" }?.generation == "2")
+  }
+
   @Test("stop is graceful: items in flight finish, the rest are cancelled, nothing half-written remains")
   func stopLetsItemsInFlightFinish() async throws {
     // setup

@@ -9,18 +9,28 @@ struct EngineHarness<Source: UserSource, Store: MediaStore> {
   let engine: BatchEngine
   let results: InMemoryJobResults
 
-  init(source: Source, store: Store, settings: JobSettings = JobSettings()) throws {
-    directory = try TemporaryDirectory()
+  let source: Source
+  let store: Store
+
+  init(source: Source, store: Store, settings: JobSettings = JobSettings(), directory: TemporaryDirectory? = nil) throws {
+    self.directory = try directory ?? TemporaryDirectory()
+    self.source = source
+    self.store = store
     results = InMemoryJobResults()
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     engine = BatchEngine(
-      source: source, store: store, layout: OutputLayout(root: directory.appending("out")), defaults: settings,
+      source: source, store: store, layout: OutputLayout(root: self.directory.appending("out")), defaults: settings,
       sink: results, logger: logger
     )
   }
 
   var outputRoot: String { directory.appending("out") }
+
+  /// A new engine over the same source, store and output folder: the next process of a rerun.
+  func restarted() throws -> EngineHarness {
+    try EngineHarness(source: source, store: store, settings: engine.defaults, directory: directory)
+  }
 
   /// Runs one job with `settings` to its end and returns every event it published.
   func runJob(_ settings: JobSettings? = nil) async throws -> [EventEnvelope] {

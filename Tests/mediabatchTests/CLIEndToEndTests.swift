@@ -48,6 +48,13 @@ struct CLIEndToEndTests {
     let expectedFiles = (0..<40).reduce(0) { $0 + catalog.user(at: $1).items.count }
     #expect(report.verifiedFiles == expectedFiles)
     #expect((summary["files"] as? [String: Any])?["downloaded"] as? Int == expectedFiles)
+
+    // A second run over the same folder transfers nothing.
+    let rerun = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "40", "--json"])
+    #expect(rerun.status == 0, "stderr: \(rerun.error)")
+    let again = try decode(rerun.output)
+    #expect((again["files"] as? [String: Any])?["skipped"] as? Int == expectedFiles)
+    #expect(again["bytes"] as? Int == 0)
   }
 
   @Test("verify finds a changed, a truncated, a missing and a stray file, and passes a clean export")

@@ -68,6 +68,14 @@ struct FirebaseEmulatorTests {
       let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
       #expect((summary["files"] as? [String: Any])?["downloaded"] as? Int == exported)
 
+      // act: the same export again, into the same folder: every file is current, nothing is transferred
+      let rerun = try await ChildProcess.run(
+        CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "16"], environment: harness.environment
+      )
+      let again = try #require(try JSONSerialization.jsonObject(with: Data(rerun.output.utf8)) as? [String: Any])
+      #expect((again["files"] as? [String: Any])?["skipped"] as? Int == exported, "stderr: \(rerun.error.suffix(2_000))")
+      #expect(again["bytes"] as? Int == 0)
+
       // act: the same export through `serve` and the API, followed over Server-Sent Events
       let served = directory.appending("served")
       let server = ChildProcess(executable: CLIEndToEndTests.binary, arguments: ["serve", "--port", "0", "--output", served], environment: harness.environment)

@@ -74,6 +74,23 @@ public struct CloudStorageClient: MediaStore {
     }
   }
 
+  /// The object's generation, from its metadata resource (`fields=generation`, a few bytes).
+  public func currentGeneration(of location: ObjectLocation) async throws -> String? {
+    var request = HTTPClientRequest(url: baseURL + StorageObjectName.metadataPath(location) + "?fields=generation")
+    request.method = .GET
+    let response: HTTPClientResponse
+    do {
+      response = try await http.execute(request, timeout: .seconds(60))
+    } catch {
+      throw StoreError(.network, "no answer for \(location): \(error)", isRetryable: true)
+    }
+    let body = Array((try? await response.body.collect(upTo: 64 * 1024))?.readableBytesView ?? [])
+    guard response.status == .ok else {
+      throw GoogleAPIError(service: .storage, httpStatus: Int(response.status.code), body: body, retryAfterHeader: nil).storeError(for: location)
+    }
+    return (try? JSONValue(parsing: body))?["generation"]?.stringValue
+  }
+
   /// Whether a bucket exists. A 403 counts as existing: the bucket is there, only its metadata is not readable.
   public func bucketExists(_ bucket: String) async throws -> Bool {
     var request = HTTPClientRequest(url: baseURL + "/storage/v1/b/" + PercentEncoding.encode(bucket))

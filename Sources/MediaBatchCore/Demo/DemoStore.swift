@@ -37,6 +37,11 @@ public struct DemoStore: MediaStore {
     return MediaResponse(info: info, bodyOffset: Int64(start), body: ByteStream(bytes: start == 0 ? served : Array(served[start...])))
   }
 
+  public func currentGeneration(of location: ObjectLocation) async throws -> String? {
+    guard let content = catalog.content(for: location), content != .missing else { throw StoreError.notFound(location) }
+    return Self.generation
+  }
+
   /// The bytes and declared checksums of a demo object, as the store would serve them; for verification.
   public func expectedObject(_ location: ObjectLocation) -> (bytes: [UInt8], crc32c: UInt32)? {
     guard let content = catalog.content(for: location), content != .missing else { return nil }

@@ -3,6 +3,14 @@ public protocol MediaStore: Sendable {
   /// Opens an object's bytes from `offset` on. When `generation` is given, the store serves that generation or
   /// fails, so a resumed download never splices two versions of an object.
   func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse
+
+  /// The object's current generation, fetched without its bytes, so a rerun can tell whether a file it already has
+  /// is still current. `nil` when the store cannot tell (the file is then fetched again).
+  func currentGeneration(of location: ObjectLocation) async throws -> String?
+}
+
+extension MediaStore {
+  public func currentGeneration(of location: ObjectLocation) async throws -> String? { nil }
 }
 
 /// An opened object: what the store declares about it, and its bytes.
