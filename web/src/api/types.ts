@@ -43,7 +43,9 @@ export interface StatusSnapshot {
   total_files: number;
   processed_files: number;
   downloaded_files: number;
+  skipped_files: number;
   failed_files: number;
+  cancelled_files: number;
   total_bytes: number;
   downloaded_bytes: number;
   speed_bytes_per_second: number;

@@ -49,6 +49,22 @@ export function ProgressPanel({ snapshot }: ProgressPanelProps) {
               >
                 {formatCount(snapshot.failed_files)} failed
               </span>
+              {snapshot.skipped_files > 0 && (
+                <>
+                  {" · "}
+                  <span data-testid="files-skipped" data-value={snapshot.skipped_files}>
+                    {formatCount(snapshot.skipped_files)} already up to date
+                  </span>
+                </>
+              )}
+              {snapshot.cancelled_files > 0 && (
+                <>
+                  {" · "}
+                  <span data-testid="files-cancelled" data-value={snapshot.cancelled_files}>
+                    {formatCount(snapshot.cancelled_files)} cancelled
+                  </span>
+                </>
+              )}
             </>
           }
         />
