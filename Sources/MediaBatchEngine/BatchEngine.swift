@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Logging
 public import MediaBatchCore
 public import ServiceLifecycle
@@ -38,6 +39,7 @@ public final class BatchEngine: Service, Sendable {
   public let defaults: JobSettings
   private let sink: any JobResultsSink
   private let logger: Logger
+  private let metrics: EngineMetrics
   private let state = Mutex(State())
   private let requests: AsyncStream<PendingJob>
   private let requestContinuation: AsyncStream<PendingJob>.Continuation
@@ -49,7 +51,8 @@ public final class BatchEngine: Service, Sendable {
     layout: OutputLayout,
     defaults: JobSettings = JobSettings(),
     sink: any JobResultsSink,
-    logger: Logger
+    logger: Logger,
+    metrics: any MetricsFactory = NOOPMetricsHandler.instance
   ) {
     self.sourceInfo = source.info
     self.layout = layout
@@ -59,10 +62,13 @@ public final class BatchEngine: Service, Sendable {
     // At most one job is ever pending: the state machine refuses a start while one is accepted and not finished.
     (requests, requestContinuation) = AsyncStream.makeStream(of: PendingJob.self, bufferingPolicy: .bufferingOldest(1))
     let events = self.events
+    let engineMetrics = EngineMetrics(factory: metrics)
+    self.metrics = engineMetrics
     self.execute = { pending, status in
       let job = BatchJob(
         id: pending.id, source: source, store: store, layout: layout, settings: pending.settings, sink: sink,
-        events: events, progress: pending.progress, stop: pending.stop, logger: logger, status: status
+        events: events, progress: pending.progress, stop: pending.stop, logger: logger, metrics: engineMetrics,
+        status: status
       )
       return await job.run()
     }
@@ -162,6 +168,7 @@ public final class BatchEngine: Service, Sendable {
     let outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
     pending.progress.jobFinished()
     let status = state.withLock { $0.machine.runEnded(jobId: pending.id, outcome) }
+    metrics.jobFinished(status)
     var summary = JobSummary(pending.progress.snapshot(status: status))
     if case .failed(let reason) = outcome { summary.failureReason = reason }
     await sink.jobFinished(summary)

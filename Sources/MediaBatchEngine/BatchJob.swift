@@ -15,6 +15,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let progress: ProgressTracker
   let stop: StopSignal
   let logger: Logger
+  let metrics: EngineMetrics
   /// The job's status as the engine's state machine sees it, for the snapshots the job publishes.
   let status: @Sendable () -> JobStatus
 
@@ -168,6 +169,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       record = ErrorRecord(user: user.displayName, userId: user.id, itemId: outcome.id, kind: outcome.kind, error: error, at: Date())
     }
     progress.itemFinished(outcome, knownBytes: countedBytes, error: record)
+    metrics.itemFinished(outcome)
     if let record {
       logger.debug(
         "item failed",
@@ -196,6 +198,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       }
     }
     progress.userFinished(result)
+    metrics.userFinished(result)
     await sink.userFinished(jobId: id, result, outcomes: outcomes)
     events.publish(.userFinished(jobId: id, result))
   }

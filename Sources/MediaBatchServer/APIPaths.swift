@@ -7,6 +7,7 @@ enum APIPaths {
   static let events = "/batch-process-events"
   static let jobs = "/jobs"
   static let health = "/healthz"
+  static let metrics = "/metrics"
 
   /// Path prefixes that belong to the API: never answered with the dashboard page.
   static let prefixes = ["/batch-process", "/jobs", "/healthz", "/api/", "/metrics", "/openapi"]

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 import MediaBatchCore
 public import MediaBatchEngine
+public import Prometheus
 
 /// Builds the HTTP application around an engine: the composition root that `mediabatch serve` and the tests share.
 /// The engine runs as one of the application's services.
@@ -9,11 +10,12 @@ public func buildApplication(
   engine: BatchEngine,
   results: InMemoryJobResults,
   configuration: ServerConfiguration,
+  metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
   logger: Logger,
   onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws(ServerConfigurationError) -> some ApplicationProtocol {
   try configuration.validate()
-  let router = buildRouter(engine: engine, results: results, configuration: configuration, dashboard: .bundled())
+  let router = buildRouter(engine: engine, results: results, configuration: configuration, metrics: metrics, dashboard: .bundled())
   return Application(
     router: router,
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MediaBatch"),
@@ -27,6 +29,7 @@ func buildRouter(
   engine: BatchEngine,
   results: InMemoryJobResults,
   configuration: ServerConfiguration,
+  metrics: PrometheusCollectorRegistry,
   dashboard: DashboardFiles
 ) -> Router<BasicRequestContext> {
   let router = Router(context: BasicRequestContext.self)
@@ -40,9 +43,15 @@ func buildRouter(
   router.get(RouterPath(APIPaths.health)) { _, _ in
     Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status)
   }
+  router.get(RouterPath(APIPaths.metrics)) { _, _ -> Response in
+    var headers = HTTPFields()
+    headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+  }
   let allowed: [(String, [HTTPRequest.Method])] = [
     (APIPaths.start, [.post]), (APIPaths.stop, [.post]), (APIPaths.status, [.get]), (APIPaths.results, [.get]),
     (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.health, [.get]),
+    (APIPaths.metrics, [.get]),
   ]
   for (path, methods) in allowed {
     for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method) {

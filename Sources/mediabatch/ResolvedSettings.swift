@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoogleCloud
+import CoreMetrics
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
@@ -77,13 +78,13 @@ struct ResolvedSettings {
   }
 
   /// The composition root: the source, the store and the engine, wired together.
-  func makeRuntime(sink: any JobResultsSink, logger: Logger) async throws -> Runtime {
+  func makeRuntime(sink: any JobResultsSink, logger: Logger, metrics: any MetricsFactory = NOOPMetricsHandler.instance) async throws -> Runtime {
     let layout = OutputLayout(root: outputDirectory)
     switch source {
     case .demo(let catalog, let latency):
       let engine = BatchEngine(
         source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog, latency: latency), layout: layout,
-        defaults: jobSettings, sink: sink, logger: logger
+        defaults: jobSettings, sink: sink, logger: logger, metrics: metrics
       )
       return Runtime(engine: engine, credentials: nil, shutdown: {})
     case .firebase(let environment, let schema):
@@ -91,7 +92,7 @@ struct ResolvedSettings {
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
         source: clients.source(schema: schema, defaultBucket: bucket), store: clients.storage, layout: layout,
-        defaults: jobSettings, sink: sink, logger: logger
+        defaults: jobSettings, sink: sink, logger: logger, metrics: metrics
       )
       let http = clients.http
       return Runtime(engine: engine, credentials: clients.credentialsDescription, shutdown: { try? await http.shutdown() })

@@ -4,6 +4,7 @@ import Hummingbird
 import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchServer
+import Prometheus
 
 /// `mediabatch serve`: the job API and the dashboard.
 struct ServeCommand: AsyncParsableCommand {
@@ -44,10 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let logger = settings.makeLogger(label: "mediabatch")
     let results = InMemoryJobResults()
-    let runtime = try await settings.makeRuntime(sink: results, logger: logger)
+    let registry = PrometheusCollectorRegistry()
+    let runtime = try await settings.makeRuntime(sink: results, logger: logger, metrics: PrometheusMetricsFactory(registry: registry))
     let engine = runtime.engine
     do {
-      let app = try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger) { port in
+      let app = try buildApplication(engine: engine, results: results, configuration: configuration, metrics: registry, logger: logger) {
+        port in
         let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
         Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")
         Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(settings.outputDirectory)")

@@ -49,6 +49,13 @@ struct BatchAPITests {
       }
       let report = try ExportVerifier(root: harness.directory.appending("out")).verify()
       #expect(report.problems.isEmpty && report.verifiedFiles > 0)
+      try await client.execute(uri: "/metrics", method: .get) { response in
+        let text = String(buffer: response.body)
+        #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+        #expect(text.contains("mediabatch_items_total{status=\"downloaded\"} \(report.verifiedFiles)"), "\(text.prefix(2_000))")
+        #expect(text.contains("mediabatch_item_errors_total{code=\"not_found\"} 1"))
+        #expect(text.contains("mediabatch_jobs_total{status=\"completed_with_errors\"} 1"))
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import MediaBatchEngine
 import MediaBatchServer
 import MediaBatchTesting
 import NIOCore
+import Prometheus
 import Testing
 
 /// The real application, as `mediabatch serve` builds it, around a test's source and store.
@@ -15,6 +16,7 @@ struct ServerHarness {
   let engine: BatchEngine
   let results: InMemoryJobResults
   let configuration: ServerConfiguration
+  let metrics = PrometheusCollectorRegistry()
 
   init<Source: UserSource, Store: MediaStore>(source: Source, store: Store, token: String? = nil, concurrency: Int = 8) throws {
     directory = try TemporaryDirectory()
@@ -24,7 +26,7 @@ struct ServerHarness {
     engine = BatchEngine(
       source: source, store: store, layout: OutputLayout(root: directory.appending("out")),
       defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
-      sink: results, logger: logger
+      sink: results, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
     )
     configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
   }
@@ -37,7 +39,7 @@ struct ServerHarness {
   func application() throws -> some ApplicationProtocol {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    return try buildApplication(engine: engine, results: results, configuration: configuration, logger: logger)
+    return try buildApplication(engine: engine, results: results, configuration: configuration, metrics: metrics, logger: logger)
   }
 
   /// Subscribes, runs `action`, and waits for the job it starts to end.
