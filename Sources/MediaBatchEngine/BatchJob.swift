@@ -43,7 +43,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     var stoppedEarly = false
     var sourceFailure: String?
 
-    if settings.users == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
+    if settings.users == nil, settings.shard == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
 
     await withTaskGroup(of: Child.self) { group in
       group.addTask { await graceWatcher() }

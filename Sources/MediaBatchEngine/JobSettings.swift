@@ -6,6 +6,8 @@ public struct JobSettings: Sendable, Hashable {
   public var concurrency: Int
   /// Only these users (document id or email); all when `nil`.
   public var users: Set<String>?
+  /// Only the users of this shard; all when `nil`.
+  public var shard: Shard?
   /// Only these kinds; all when `nil`.
   public var kinds: Set<MediaKind>?
   /// Plan every file, download none.
@@ -35,6 +37,7 @@ public struct JobSettings: Sendable, Hashable {
   }
 
   func includes(_ user: SourceUser) -> Bool {
+    if let shard, !shard.contains(userId: user.id) { return false }
     guard let users else { return true }
     return users.contains(user.id) || user.email.map(users.contains) == true
   }

@@ -37,6 +37,15 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Delay every demo download by this many milliseconds, to model a remote store.", valueName: "ms"))
   var demoLatencyMs: Int?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Export only shard i of n (default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT, or JOB_COMPLETION_INDEX with MEDIABATCH_SHARD_COUNT).",
+      valueName: "i/n"
+    )
+  )
+  var shard: String?
+
   @Option(name: .long, help: ArgumentHelp("Downloads in flight at once (env MEDIABATCH_CONCURRENCY; default 32).", valueName: "n"))
   var concurrency: Int?
 
@@ -46,6 +55,9 @@ struct CommonOptions: ParsableArguments {
   func validate() throws {
     if let concurrency, !(1...1_024).contains(concurrency) {
       throw ValidationError("--concurrency must be between 1 and 1024, not \(concurrency)")
+    }
+    if let shard, Shard(shard) == nil {
+      throw ValidationError("--shard must be i/n with 0 ≤ i < n, not \(shard)")
     }
     if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
     if let demoLatencyMs, !(0...60_000).contains(demoLatencyMs) {

@@ -17,6 +17,7 @@ struct ResolvedSettings {
   var outputDirectory: String
   var concurrency: Int
   var logLevel: Logger.Level
+  var shard: Shard?
 
   init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
     func value(_ name: String) -> String? {
@@ -54,6 +55,7 @@ struct ResolvedSettings {
       throw ValidationError("the source must be firebase or demo, not \(sourceName)")
     }
 
+    shard = try Self.shard(options.shard, environment: value)
     outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
     concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
@@ -67,7 +69,28 @@ struct ResolvedSettings {
     }
   }
 
-  var jobSettings: JobSettings { JobSettings(concurrency: concurrency) }
+  var jobSettings: JobSettings {
+    var settings = JobSettings(concurrency: concurrency)
+    settings.shard = shard
+    return settings
+  }
+
+  /// `--shard`, else the index and count a Cloud Run Job or a Kubernetes Indexed Job gives each task.
+  static func shard(_ flag: String?, environment value: (String) -> String?) throws -> Shard? {
+    if let flag {
+      guard let shard = Shard(flag) else { throw ValidationError("--shard must be i/n with 0 ≤ i < n, not \(flag)") }
+      return shard
+    }
+    let pairs = [("CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT"), ("JOB_COMPLETION_INDEX", "MEDIABATCH_SHARD_COUNT")]
+    for (indexName, countName) in pairs {
+      guard let indexText = value(indexName), let countText = value(countName) else { continue }
+      guard let index = Int(indexText), let count = Int(countText), let shard = Shard(index: index, count: count) else {
+        throw ValidationError("\(indexName)=\(indexText) and \(countName)=\(countText) do not name a shard")
+      }
+      return shard
+    }
+    return nil
+  }
 
   /// An engine and what must be closed after it.
   struct Runtime {

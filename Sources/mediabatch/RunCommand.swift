@@ -72,7 +72,8 @@ struct RunCommand: AsyncParsableCommand {
     let jobId = try engine.start(jobSettings)
     engine.finishAfterCurrentJob()
     let output = URL(fileURLWithPath: engine.layout.root).standardizedFileURL.path
-    Terminal.writeError("MediaBatch job \(jobId): \(engine.sourceInfo.description) → \(output)\(dryRun ? " (dry run)" : "")")
+    let shard = jobSettings.shard.map { ", shard \($0)" } ?? ""
+    Terminal.writeError("MediaBatch job \(jobId): \(engine.sourceInfo.description)\(shard) → \(output)\(dryRun ? " (dry run)" : "")")
     if engine.sourceInfo.isDemo {
       Terminal.writeError("No Firebase project is configured: exporting the built-in demo data.")
     }

@@ -111,6 +111,30 @@ struct CLIEndToEndTests {
     #expect(afterwards.status == 0, "stderr: \(afterwards.error)")
   }
 
+  @Test("shards split the users: every user in exactly one shard, the same one on every run")
+  func shards() async throws {
+    try requireBinary()
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var folders: [[String]] = []
+    for index in 0..<3 {
+      let output = directory.appending("shard-\(index)")
+      let run = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--demo-users", "30", "--shard", "\(index)/3", "--output", output])
+      #expect(run.status == 0, "stderr: \(run.error)")
+      folders.append(try FileManager.default.contentsOfDirectory(atPath: output).filter { $0 != OutputLayout.stateFolderName })
+    }
+    let all = folders.flatMap { $0 }
+    #expect(all.count == 30 && Set(all).count == 30)
+    #expect(folders.allSatisfy { !$0.isEmpty })
+    var environment = ProcessInfo.processInfo.environment
+    environment["CLOUD_RUN_TASK_INDEX"] = "1"
+    environment["CLOUD_RUN_TASK_COUNT"] = "3"
+    let output = directory.appending("cloud-run")
+    let run = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--demo-users", "30", "--output", output], environment: environment)
+    #expect(run.status == 0)
+    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: output).filter { $0 != OutputLayout.stateFolderName }) == Set(folders[1]))
+  }
+
   @Test("with edge cases it exits 1, reports each problem by code, and writes nothing outside the output folder")
   func edgeCaseRun() async throws {
     try requireBinary()
@@ -143,6 +167,7 @@ struct CLIEndToEndTests {
       (["run", "--no-such-flag"], "no-such-flag"),
       (["run", "--source", "firebase"], "no Firebase project is configured"),
       (["run", "--source", "dropbox"], "firebase or demo"),
+      (["run", "--shard", "3/3"], "--shard"),
       (["serve", "--host", "0.0.0.0", "--port", "0"], "MEDIABATCH_API_TOKEN"),
     ]
   )
