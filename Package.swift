@@ -111,6 +111,7 @@ let package = Package(
       dependencies: [
         "GoogleCloud",
         "MediaBatchCore",
+        "MediaBatchEngine",
         "MediaBatchTesting",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
