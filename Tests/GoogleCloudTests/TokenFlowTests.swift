@@ -94,6 +94,30 @@ struct TokenFlowTests {
       let answer = #"{"access_token":"token-\#(number)","expires_in":3599,"token_type":"Bearer"}"#
       return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
     }
+    router.post("/refresh") { request, _ -> Response in
+      // gcloud's user login: a refresh-token grant, form-encoded.
+      var request = request
+      let body = String(buffer: try await request.collectBody(upTo: 64 * 1024))
+      guard body.contains("grant_type=refresh_token"), body.contains("refresh_token=refresh-1"), body.contains("client_id=client-1") else {
+        return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"invalid_grant"}"#)))
+      }
+      let answer = #"{"access_token":"user-token","expires_in":3599,"token_type":"Bearer"}"#
+      return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+    }
+    router.get("/computeMetadata/v1/instance/service-accounts/default/token") { request, _ -> Response in
+      guard let flavor = HTTPField.Name("Metadata-Flavor"), request.headers[flavor] == "Google" else {
+        return Response(status: .forbidden)
+      }
+      var headers = HTTPFields()
+      headers[flavor] = "Google"
+      let answer = #"{"access_token":"metadata-token","expires_in":3599,"token_type":"Bearer"}"#
+      return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer)))
+    }
+    router.get("/computeMetadata/v1/project/project-id") { request, _ -> Response in
+      var headers = HTTPFields()
+      if let flavor = HTTPField.Name("Metadata-Flavor") { headers[flavor] = "Google" }
+      return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "demo-project")))
+    }
     router.get("/storage/v1/b/bucket/o/photo.jpg") { request, _ -> Response in
       guard let acceptedToken, request.headers[.authorization] == "Bearer " + acceptedToken else {
         let error = #"{"error":{"code":401,"message":"Invalid Credentials","status":"UNAUTHENTICATED"}}"#
@@ -148,6 +172,25 @@ struct TokenFlowTests {
         #expect(!error.isRetryable)
       }
       #expect(await cache.fetchCount == 2)
+      try await http.shutdown()
+    }
+  }
+
+  @Test("gcloud user credentials refresh with their refresh token; the metadata server answers only with its header")
+  func userAndMetadataFlows() async throws {
+    let app = Self.fakeGoogle(publicKey: AuthTests.privateKey.publicKey, acceptedToken: nil)
+    try await app.test(.live) { client in
+      let port = try #require(client.port)
+      let http = HTTPClient(eventLoopGroupProvider: .singleton)
+      let file = #"{"type":"authorized_user","client_id":"client-1","client_secret":"s","refresh_token":"refresh-1","token_uri":"http://127.0.0.1:\#(port)/refresh"}"#
+      guard case .authorizedUser(let credentials) = try GoogleCredentialsFile(json: Array(file.utf8), file: "adc.json") else {
+        Issue.record("not read as user credentials")
+        return
+      }
+      #expect(try await AuthorizedUserTokenSource(credentials: credentials).fetchToken(using: http).value == "user-token")
+      let metadata = MetadataServerTokenSource(host: "127.0.0.1:\(port)")
+      #expect(await metadata.isAvailable(using: http))
+      #expect(try await metadata.fetchToken(using: http).value == "metadata-token")
       try await http.shutdown()
     }
   }
