@@ -70,7 +70,7 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
-      resources: [.copy("Public")],
+      resources: [.copy("Public"), .copy("OpenAPI")],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

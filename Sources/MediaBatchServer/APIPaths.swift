@@ -8,6 +8,7 @@ enum APIPaths {
   static let jobs = "/jobs"
   static let health = "/healthz"
   static let metrics = "/metrics"
+  static let openAPI = "/openapi.yaml"
 
   /// Path prefixes that belong to the API: never answered with the dashboard page.
   static let prefixes = ["/batch-process", "/jobs", "/healthz", "/api/", "/metrics", "/openapi"]

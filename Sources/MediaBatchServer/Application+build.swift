@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import Foundation
 import MediaBatchCore
 public import MediaBatchEngine
 public import Prometheus
@@ -43,6 +44,11 @@ func buildRouter(
   router.get(RouterPath(APIPaths.health)) { _, _ in
     Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status)
   }
+  let openAPI = ByteBuffer(bytes: Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "OpenAPI")
+    .flatMap { try? Data(contentsOf: $0) } ?? Data())
+  router.get(RouterPath(APIPaths.openAPI)) { _, _ -> Response in
+    Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: openAPI))
+  }
   router.get(RouterPath(APIPaths.metrics)) { _, _ -> Response in
     var headers = HTTPFields()
     headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -51,7 +57,7 @@ func buildRouter(
   let allowed: [(String, [HTTPRequest.Method])] = [
     (APIPaths.start, [.post]), (APIPaths.stop, [.post]), (APIPaths.status, [.get]), (APIPaths.results, [.get]),
     (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.health, [.get]),
-    (APIPaths.metrics, [.get]),
+    (APIPaths.metrics, [.get]), (APIPaths.openAPI, [.get]),
   ]
   for (path, methods) in allowed {
     for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method) {

@@ -136,6 +136,15 @@ struct BatchAPITests {
         #expect(response.status == .ok)
         #expect(response.json["status"] as? String == "ok")
       }
+      try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+        let spec = String(buffer: response.body)
+        #expect(response.status == .ok)
+        #expect(spec.hasPrefix("openapi: 3"))
+        for path in ["/batch-process-users", "/batch-process-status", "/batch-process-results", "/batch-process-stop",
+          "/batch-process-events", "/jobs", "/jobs/{id}", "/healthz", "/metrics", "/openapi.yaml"] {
+          #expect(spec.contains("\n  \(path):"), "the API description lacks \(path)")
+        }
+      }
     }
   }
 
