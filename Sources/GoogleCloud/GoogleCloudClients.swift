@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
 import Foundation
 import Logging
-public import MediaBatchCore
+import MediaBatchCore
 import NIOCore
 
 /// The Firestore and Cloud Storage clients for one project, sharing one HTTP client and one token cache. The owner

@@ -1,3 +1,5 @@
+import MediaBatchCore
+
 /// The Google Cloud settings the environment gives, read once: project, credentials file, emulators, bucket.
 public struct GoogleCloudEnvironment: Sendable, Hashable {
   public var projectID: String?
@@ -35,7 +37,7 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
   /// Reads the variables; `fileExists` decides whether gcloud's well-known file is there.
   public init(environment: [String: String], fileExists: (String) -> Bool) {
     func value(_ name: String) -> String? {
-      guard let text = environment[name]?.trimmingCharacters(in: " "), !text.isEmpty else { return nil }
+      guard let text = environment[name]?.trimmingWhitespace(), !text.isEmpty else { return nil }
       return text
     }
     projectID = value("FIREBASE_PROJECT_ID") ?? value("GOOGLE_CLOUD_PROJECT") ?? value("GCLOUD_PROJECT")
@@ -70,11 +72,3 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
   ]
 }
 
-extension String {
-  fileprivate func trimmingCharacters(in character: Character) -> String {
-    var text = Substring(self)
-    while text.first == character { text.removeFirst() }
-    while text.last == character { text.removeLast() }
-    return String(text)
-  }
-}

@@ -1,4 +1,5 @@
 import Hummingbird
+import MediaBatchCore
 
 /// Requires `Authorization: Bearer <token>` (or `?access_token=`, for `EventSource`) on API paths.
 struct TokenAuthenticator<Context: RequestContext>: RouterMiddleware {
@@ -28,7 +29,7 @@ struct TokenAuthenticator<Context: RequestContext>: RouterMiddleware {
     guard let header = request.headers[.authorization] else { return nil }
     let parts = header.split(separator: " ", maxSplits: 1)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-    return String(parts[1]).trimmingCharacters(in: " ")
+    return parts[1].trimmingWhitespace()
   }
 
   /// Compares in time that depends only on the lengths, never on where the first difference is.
@@ -44,11 +45,3 @@ struct TokenAuthenticator<Context: RequestContext>: RouterMiddleware {
   }
 }
 
-extension String {
-  fileprivate func trimmingCharacters(in character: Character) -> String {
-    var result = Substring(self)
-    while result.first == character { result.removeFirst() }
-    while result.last == character { result.removeLast() }
-    return String(result)
-  }
-}

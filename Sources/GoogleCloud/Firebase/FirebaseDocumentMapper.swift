@@ -33,7 +33,7 @@ public struct FirebaseDocumentMapper: Sendable {
   public func listing(of user: FirestoreDocument) -> UserListing {
     var listing = UserListing(id: user.id, email: nil, ids: [], problems: [])
     switch user.fields[schema.emailField] {
-    case .string(let email)? where !email.trimmingCharacters(in: " ").isEmpty: listing.email = email
+    case .string(let email)? where !email.trimmingWhitespace().isEmpty: listing.email = email
     default: break
     }
     for kind in schema.kinds {
@@ -146,11 +146,3 @@ extension FieldValue {
   }
 }
 
-extension String {
-  fileprivate func trimmingCharacters(in character: Character) -> String {
-    var text = Substring(self)
-    while text.first == character { text.removeFirst() }
-    while text.last == character { text.removeLast() }
-    return String(text)
-  }
-}

@@ -121,12 +121,10 @@ public enum NameSanitizer {
   }
 }
 
-extension String {
-  func trimmingWhitespace() -> String {
-    let scalars = unicodeScalars
-    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-    let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) ?? first
-    return String(scalars[first...last])
+extension StringProtocol {
+  /// Drops whitespace and line breaks at both ends (a `\r\n` pair is one `Character`, so test `isWhitespace`).
+  public func trimmingWhitespace() -> String {
+    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
   }
 }
 
