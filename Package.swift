@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "MediaBatchEngine", targets: ["MediaBatchEngine"]),
     .library(name: "MediaBatchServer", targets: ["MediaBatchServer"]),
     .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
+    .library(name: "MediaBatchJobStore", targets: ["MediaBatchJobStore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -28,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     .target(
@@ -60,10 +62,20 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "MediaBatchJobStore",
+      dependencies: [
+        "MediaBatchCore",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "MediaBatchServer",
       dependencies: [
         "MediaBatchCore",
         "MediaBatchEngine",
+        "MediaBatchJobStore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Logging", package: "swift-log"),
@@ -78,6 +90,7 @@ let package = Package(
       dependencies: [
         "MediaBatchCore",
         "MediaBatchEngine",
+        "MediaBatchJobStore",
         "MediaBatchServer",
         "GoogleCloud",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -112,6 +125,7 @@ let package = Package(
         "GoogleCloud",
         "MediaBatchCore",
         "MediaBatchEngine",
+        "MediaBatchJobStore",
         "MediaBatchTesting",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -123,7 +137,7 @@ let package = Package(
     ),
     .testTarget(
       name: "MediaBatchEngineTests",
-      dependencies: ["MediaBatchCore", "MediaBatchEngine", "MediaBatchTesting"],
+      dependencies: ["MediaBatchCore", "MediaBatchEngine", "MediaBatchJobStore", "MediaBatchTesting"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -132,6 +146,7 @@ let package = Package(
         "MediaBatchServer",
         "MediaBatchEngine",
         "MediaBatchCore",
+        "MediaBatchJobStore",
         "MediaBatchTesting",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -141,7 +156,23 @@ let package = Package(
     ),
     .testTarget(
       name: "mediabatchTests",
-      dependencies: ["MediaBatchCore", "MediaBatchTesting", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchJobStore",
+        "MediaBatchTesting",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchJobStoreTests",
+      dependencies: [
+        "MediaBatchCore",
+        "MediaBatchJobStore",
+        "MediaBatchTesting",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -37,7 +37,8 @@ public final class BatchEngine: Service, Sendable {
   public let sourceInfo: SourceInfo
   public let layout: OutputLayout
   public let defaults: JobSettings
-  private let sink: any JobResultsSink
+  /// Where jobs record their work and read what earlier jobs left.
+  public let jobStore: any JobStore
   private let logger: Logger
   private let metrics: EngineMetrics
   private let state = Mutex(State())
@@ -50,14 +51,14 @@ public final class BatchEngine: Service, Sendable {
     store: Store,
     layout: OutputLayout,
     defaults: JobSettings = JobSettings(),
-    sink: any JobResultsSink,
+    jobStore: any JobStore,
     logger: Logger,
     metrics: any MetricsFactory = NOOPMetricsHandler.instance
   ) {
     self.sourceInfo = source.info
     self.layout = layout
     self.defaults = defaults
-    self.sink = sink
+    self.jobStore = jobStore
     self.logger = logger
     // At most one job is ever pending: the state machine refuses a start while one is accepted and not finished.
     (requests, requestContinuation) = AsyncStream.makeStream(of: PendingJob.self, bufferingPolicy: .bufferingOldest(1))
@@ -66,7 +67,7 @@ public final class BatchEngine: Service, Sendable {
     self.metrics = engineMetrics
     self.execute = { pending, status in
       let job = BatchJob(
-        id: pending.id, source: source, store: store, layout: layout, settings: pending.settings, sink: sink,
+        id: pending.id, source: source, store: store, layout: layout, settings: pending.settings, jobStore: jobStore,
         events: events, progress: pending.progress, stop: pending.stop, logger: logger, metrics: engineMetrics,
         status: status
       )
@@ -164,14 +165,20 @@ public final class BatchEngine: Service, Sendable {
 
   private func runJob(_ pending: PendingJob) async {
     logger.info("job started", metadata: ["mediabatch.job.id": "\(pending.id)"])
-    if let started = currentSummary() { await sink.jobStarted(started) }
+    if var started = currentSummary() {
+      started.settings = pending.settings.parameters
+      await jobStore.jobStarted(started)
+    }
     let outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
     pending.progress.jobFinished()
+    // Every user and item result is in the job store before the job is seen to end.
+    await jobStore.checkpoint(JobSummary(pending.progress.snapshot(status: status)))
     let status = state.withLock { $0.machine.runEnded(jobId: pending.id, outcome) }
     metrics.jobFinished(status)
     var summary = JobSummary(pending.progress.snapshot(status: status))
+    summary.settings = pending.settings.parameters
     if case .failed(let reason) = outcome { summary.failureReason = reason }
-    await sink.jobFinished(summary)
+    await jobStore.jobFinished(summary)
     logger.info(
       "job finished",
       metadata: [

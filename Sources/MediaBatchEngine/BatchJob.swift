@@ -10,7 +10,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let store: Store
   let layout: OutputLayout
   let settings: JobSettings
-  let sink: any JobResultsSink
+  let jobStore: any JobStore
   let events: EventHub
   let progress: ProgressTracker
   let stop: StopSignal
@@ -37,13 +37,17 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       }
     }
     let pool = PoolLimit(maximum: settings.concurrency)
-    let downloader = ItemDownloader(store: store, retry: settings.retry, progress: progress, directories: DirectoryCache(), pool: pool)
+    let downloader = ItemDownloader(
+      store: store, retry: settings.retry, progress: progress, directories: DirectoryCache(), pool: pool, jobId: id, jobStore: jobStore
+    )
+    // A retry job visits only the users with failures in the job it retries, and fetches only those items.
+    let retrying = settings.retryFailedOf == nil ? nil : await jobStore.failedItems(ofJob: settings.retryFailedOf!)
     let ledger = UserLedger()
     var folders = UserFolderNames()
     var stoppedEarly = false
     var sourceFailure: String?
 
-    if settings.users == nil, settings.shard == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
+    if settings.users == nil, settings.shard == nil, retrying == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
 
     await withTaskGroup(of: Child.self) { group in
       group.addTask { await graceWatcher() }
@@ -58,9 +62,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             stoppedEarly = true
             break
           }
-          guard settings.includes(user) else { continue }
+          guard settings.includes(user), retrying == nil || retrying?[user.id] != nil else { continue }
           let folder = folders.claim(userId: user.id, email: user.email)
-          let plan = plan(user, folder: folder)
+          let plan = await plan(user, folder: folder, retrying: retrying?[user.id])
           progress.userListed(id: user.id, name: user.displayName, files: plan.count, knownBytes: plan.knownBytes)
           if let finished = ledger.open(user, folder: folder, expected: plan.count) {
             await finishUser(finished)
@@ -68,7 +72,10 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
           }
           for unresolved in plan.unresolved {
             let outcome = ItemOutcome(id: unresolved.id, kind: unresolved.kind, status: .failed, error: unresolved.error)
-            await finishItem(outcome, countedBytes: 0, of: user, ledger: ledger)
+            await finishItem(.init(outcome: outcome, countedBytes: 0), of: user, folder: folder, ledger: ledger)
+          }
+          for kept in plan.kept {
+            await finishItem(.init(outcome: kept, countedBytes: kept.size ?? 0), of: user, folder: folder, ledger: ledger)
           }
           for (index, scheduled) in plan.items.enumerated() {
             while running >= pool.current, let child = await group.next() {
@@ -81,7 +88,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
                   id: item.id, kind: item.kind, status: .cancelled, location: item.location,
                   localPath: destination.relativePath, error: ItemError(.cancelled, "the job stopped before this item started")
                 )
-                await finishItem(outcome, countedBytes: item.declaredSize ?? 0, of: user, ledger: ledger)
+                await finishItem(.init(outcome: outcome, countedBytes: item.declaredSize ?? 0), of: user, folder: folder, ledger: ledger)
               }
               break userLoop
             }
@@ -98,7 +105,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
               } else {
                 result = await downloader.download(item, to: destination, previous: previous)
               }
-              await finishItem(result.outcome, countedBytes: result.countedBytes, of: user, ledger: ledger)
+              await finishItem(result, of: user, folder: folder, ledger: ledger)
               return .item
             }
             running += 1
@@ -128,21 +135,27 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   // MARK: - Planning
 
   private struct Plan {
-    var items: [(MediaItem, ItemDownloader<Store>.Destination, previous: ItemOutcome?)] = []
+    var items: [(MediaItem, ItemDownloader<Store>.Destination, previous: ItemDownloader<Store>.Previous)] = []
     var unresolved: [UnresolvedItem] = []
+    /// Items a retry job keeps as they are: complete in an earlier job.
+    var kept: [ItemOutcome] = []
     var knownBytes: Int64 = 0
-    var count: Int { items.count + unresolved.count }
+    var count: Int { items.count + unresolved.count + kept.count }
   }
 
-  /// Names every file of a user before any download starts, so the names do not depend on which finishes first.
-  private func plan(_ user: SourceUser, folder: String) -> Plan {
+  /// Names every file of a user before any download starts, so the names do not depend on which finishes first,
+  /// and pairs each with what earlier jobs left for it. `retrying` holds the `kind/id` keys a retry job fetches.
+  private func plan(_ user: SourceUser, folder: String, retrying: Set<String>?) async -> Plan {
     var plan = Plan()
-    let previous = settings.dryRun ? [:] : PreviousExport.outcomes(at: layout.manifestPath(folder: folder))
+    let known = settings.dryRun ? .none : await jobStore.knownFiles(folder: folder)
+    // The manifest speaks for folders the job store has no record of (exported before it existed, or elsewhere).
+    let manifest = settings.dryRun || !known.files.isEmpty ? [:] : PreviousExport.outcomes(at: layout.manifestPath(folder: folder))
     var names: [MediaKind: ItemFileNames] = [:]
     var seen: Set<String> = []
     for item in user.items where settings.includes(item.kind) {
+      let key = item.kind.name + "/" + item.id
       // An id listed twice is one file.
-      guard seen.insert(item.kind.name + "/" + item.id).inserted else { continue }
+      guard seen.insert(key).inserted else { continue }
       let fileName = names[item.kind, default: ItemFileNames()].claim(
         itemId: item.id,
         originalName: item.originalName,
@@ -150,11 +163,26 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       )
       let relativePath = OutputLayout.relativeItemPath(kind: item.kind, fileName: fileName)
       let destination = ItemDownloader<Store>.Destination(
+        folder: folder,
         directory: layout.kindDirectory(folder: folder, kind: item.kind),
         finalPath: layout.itemPath(folder: folder, relativePath: relativePath),
         relativePath: relativePath
       )
-      plan.items.append((item, destination, previous[item.kind.name + "/" + item.id]))
+      let previous = ItemDownloader<Store>.Previous(
+        recorded: known.files[key],
+        manifest: manifest[key],
+        partial: known.partials[relativePath]
+      )
+      if let retrying, !retrying.contains(key), var kept = previous.completed, kept.localPath == relativePath {
+        kept.status = .skipped
+        kept.originalName = item.originalName
+        kept.metadata = item.metadata
+        kept.attempts = 0
+        kept.error = nil
+        plan.kept.append(kept)
+        continue
+      }
+      plan.items.append((item, destination, previous))
       plan.knownBytes += item.declaredSize ?? 0
     }
     plan.unresolved = user.unresolved.filter { settings.includes($0.kind) }
@@ -163,13 +191,20 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
 
   // MARK: - Finishing
 
-  private func finishItem(_ outcome: ItemOutcome, countedBytes: Int64, of user: SourceUser, ledger: UserLedger) async {
+  private func finishItem(_ result: ItemDownloader<Store>.Result, of user: SourceUser, folder: String, ledger: UserLedger) async {
+    let outcome = result.outcome
     var record: ErrorRecord?
     if outcome.status == .failed, let error = outcome.error {
       record = ErrorRecord(user: user.displayName, userId: user.id, itemId: outcome.id, kind: outcome.kind, error: error, at: Date())
     }
-    progress.itemFinished(outcome, knownBytes: countedBytes, error: record)
+    progress.itemFinished(outcome, knownBytes: result.countedBytes, error: record)
     metrics.itemFinished(outcome)
+    jobStore.itemFinished(
+      FinishedItem(
+        jobId: id, userId: user.id, folder: folder, outcome: outcome, stamp: result.stamp, startedAt: result.startedAt,
+        seconds: result.seconds
+      )
+    )
     if let record {
       logger.debug(
         "item failed",
@@ -199,7 +234,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     }
     progress.userFinished(result)
     metrics.userFinished(result)
-    await sink.userFinished(jobId: id, result, outcomes: outcomes)
+    jobStore.userFinished(jobId: id, result)
     events.publish(.userFinished(jobId: id, result))
   }
 
@@ -230,7 +265,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     return .graceExpired
   }
 
-  /// Publishes a progress snapshot at a steady pace until the job ends.
+  /// Publishes a progress snapshot at a steady pace until the job ends, and writes the job store's batch.
   private func ticker() async -> Child {
     while !Task.isCancelled {
       do {
@@ -238,7 +273,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       } catch {
         break
       }
-      events.publish(.progress(progress.snapshot(status: status())))
+      let snapshot = progress.snapshot(status: status())
+      events.publish(.progress(snapshot))
+      await jobStore.checkpoint(JobSummary(snapshot))
     }
     return .housekeeping
   }

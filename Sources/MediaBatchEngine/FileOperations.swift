@@ -1,3 +1,4 @@
+import Crypto
 import MediaBatchCore
 import Synchronization
 
@@ -35,12 +36,13 @@ enum FileOperations {
     _ = unlink(path)
   }
 
-  /// The size and CRC32C of a file, read in 1 MiB blocks; `nil` when it cannot be read.
-  static func checksum(_ path: String) -> (size: Int64, crc32c: UInt32)? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+  /// The size and CRC32C of a file (and its MD5 when asked), read in 1 MiB blocks; `nil` when it cannot be read.
+  static func checksum(_ path: String, md5 wantsMD5: Bool = false) -> (size: Int64, crc32c: UInt32, md5: Insecure.MD5?)? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var crc = CRC32C()
+    var md5 = wantsMD5 ? Insecure.MD5() : nil
     var size: Int64 = 0
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     while true {
@@ -49,10 +51,21 @@ enum FileOperations {
         if errno == EINTR { continue }
         return nil
       }
-      if count == 0 { return (size, crc.value) }
-      buffer.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+      if count == 0 { return (size, crc.value, md5) }
+      buffer.withUnsafeBytes {
+        let chunk = UnsafeRawBufferPointer(rebasing: $0.prefix(count))
+        crc.update(chunk)
+        md5?.update(bufferPointer: chunk)
+      }
       size += Int64(count)
     }
+  }
+
+  /// A regular file's size and modification time; `nil` when there is no regular file at `path`.
+  static func stamp(_ path: String) -> FileStamp? {
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return FileStamp(info)
   }
 
   static func fileExists(_ path: String) -> Bool {
@@ -116,6 +129,14 @@ final class WritableFile: Sendable {
     }
   }
 
+  /// The open file's size and modification time.
+  func stamp() -> FileStamp? {
+    let fd = descriptor.withLock { $0 }
+    var info = stat()
+    guard fd >= 0, fstat(fd, &info) == 0 else { return nil }
+    return FileStamp(info)
+  }
+
   func close() throws(FileSystemError) {
     let fd = descriptor.withLock { fd in
       defer { fd = -1 }
@@ -145,5 +166,16 @@ final class WritableFile: Sendable {
     #else
       Darwin.write(fd, pointer, count)
     #endif
+  }
+}
+
+extension FileStamp {
+  init(_ info: stat) {
+    #if canImport(Glibc)
+      let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    #else
+      let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+    #endif
+    self.init(size: Int64(info.st_size), modified: modified)
   }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import struct Foundation.Date
 import MediaBatchCore
 import Synchronization
 
@@ -10,26 +11,62 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   let progress: ProgressTracker
   let directories: DirectoryCache
   let pool: PoolLimit
+  let jobId: String
+  let jobStore: any JobStore
 
   /// An item's destination, planned by the job before the download starts.
   struct Destination: Sendable {
+    /// The user's folder, relative to the output root.
+    var folder: String
     var directory: String
     var finalPath: String
     /// Relative to the user's folder, as the manifest records it.
     var relativePath: String
   }
 
+  /// What earlier jobs left for an item.
+  struct Previous: Sendable {
+    /// The verified copy the job store records.
+    var recorded: KnownFiles.File?
+    /// The item's entry in the user's manifest, for a folder the job store has no record of.
+    var manifest: ItemOutcome?
+    /// A download an earlier job did not finish.
+    var partial: PartialTransfer?
+
+    static var none: Previous { Previous() }
+
+    /// The record of a complete copy: the job store's, else the manifest's.
+    var completed: ItemOutcome? {
+      if let recorded { return recorded.outcome }
+      guard let manifest, manifest.status == .downloaded || manifest.status == .skipped else { return nil }
+      return manifest
+    }
+  }
+
   struct Result: Sendable {
     var outcome: ItemOutcome
     /// The bytes the job's totals counted for this item (declared, or learned on opening).
     var countedBytes: Int64
+    /// The verified file on disk, for a downloaded or skipped item.
+    var stamp: FileStamp? = nil
+    var startedAt = Date()
+    var seconds: Double = 0
   }
 
-  /// Downloads the item, unless `previous` (its outcome in the user's manifest from an earlier run) shows the file
-  /// on disk is complete and the object has not changed since: then the item is skipped without fetching a byte.
-  func download(_ item: MediaItem, to destination: Destination, previous: ItemOutcome? = nil) async -> Result {
-    if let previous, let skipped = await unchanged(item, at: destination, previous: previous) {
-      return Result(outcome: skipped, countedBytes: item.declaredSize ?? skipped.size ?? 0)
+  /// Downloads the item, unless the file on disk is already a complete copy of the object as it is now: then the
+  /// item is skipped without fetching a byte. A `.partial` file an earlier job left is resumed where it ends.
+  func download(_ item: MediaItem, to destination: Destination, previous: Previous = .none) async -> Result {
+    let startedAt = Date()
+    let clock = ContinuousClock.now
+    var result = await fetch(item, to: destination, previous: previous)
+    result.startedAt = startedAt
+    result.seconds = ProgressTracker.seconds(ContinuousClock.now - clock)
+    return result
+  }
+
+  private func fetch(_ item: MediaItem, to destination: Destination, previous: Previous) async -> Result {
+    if let (skipped, stamp) = await existingCopy(item, at: destination, previous: previous) {
+      return Result(outcome: skipped, countedBytes: item.declaredSize ?? skipped.size ?? 0, stamp: stamp)
     }
     var outcome = ItemOutcome(
       id: item.id,
@@ -51,19 +88,22 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       outcome.error = error.itemError
       return Result(outcome: outcome, countedBytes: countedBytes)
     }
+    if let partial = previous.partial {
+      outcome.resumedFrom = await resume(partial, of: item, into: &transfer)
+    }
 
     var rng = SystemRandomNumberGenerator()
     var checksumFailures = 0
     while true {
       outcome.attempts += 1
       do {
-        let info = try await fetch(item.location, into: &transfer)
+        let info = try await fetch(item.location, into: &transfer, destination: destination)
         if item.declaredSize == nil, countedBytes == 0, let size = info.size {
           countedBytes = size
           progress.bytesDiscovered(size)
         }
         try transfer.verify(against: info, location: item.location)
-        try transfer.finish(renamingTo: destination.finalPath)
+        let stamp = try transfer.finish(renamingTo: destination.finalPath)
         pool.succeeded()
         outcome.status = .downloaded
         outcome.size = transfer.written
@@ -73,7 +113,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         outcome.contentType = info.contentType ?? item.contentType
         // The bytes now count as done for good: keep them in the progress total.
         transfer.written = 0
-        return Result(outcome: outcome, countedBytes: countedBytes)
+        return Result(outcome: outcome, countedBytes: countedBytes, stamp: stamp)
       } catch {
         let failure = DownloadFailure(error)
         switch failure {
@@ -117,31 +157,72 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     }
   }
 
-  /// The earlier outcome, still true: same place, same generation in the store, same size and CRC32C on disk.
-  private func unchanged(_ item: MediaItem, at destination: Destination, previous: ItemOutcome) async -> ItemOutcome? {
-    guard previous.status == .downloaded || previous.status == .skipped, previous.localPath == destination.relativePath,
-      previous.location == item.location, let generation = previous.generation, let size = previous.size,
-      let crc32c = previous.crc32c
-    else { return nil }
-    guard let current = try? await store.currentGeneration(of: item.location), current == generation else { return nil }
-    guard let local = FileOperations.checksum(destination.finalPath), local.size == size, CRC32C.hex(local.crc32c) == crc32c else {
-      return nil
+  /// A copy already in place, still true to the object: no byte needs fetching.
+  ///
+  /// With a record of the file (job store or manifest), the store must report the recorded generation, and the file
+  /// must have the recorded size and CRC32C; when the job store recorded it in a job that ended normally and its
+  /// size and modification time are unchanged, the file is not read again. A file with no record (its job died
+  /// before recording it) counts when its size and CRC32C are those the store declares for the object now.
+  private func existingCopy(_ item: MediaItem, at destination: Destination, previous: Previous) async -> (ItemOutcome, FileStamp)? {
+    guard let stamp = FileOperations.stamp(destination.finalPath) else { return nil }
+    var outcome: ItemOutcome
+    if let record = previous.completed {
+      guard record.localPath == destination.relativePath, record.location == item.location, let generation = record.generation,
+        let size = record.size, let crc32c = record.crc32c, stamp.size == size
+      else { return nil }
+      guard let current = try? await store.currentGeneration(of: item.location), current == generation else { return nil }
+      let untouched = previous.recorded.map { $0.recordedByFinishedJob && $0.stamp == stamp } ?? false
+      if !untouched {
+        guard let local = FileOperations.checksum(destination.finalPath), local.size == size, CRC32C.hex(local.crc32c) == crc32c
+        else { return nil }
+      }
+      outcome = record
+    } else {
+      guard let info = try? await store.objectInfo(of: item.location), let size = info.size, let crc32c = info.crc32c,
+        stamp.size == size, let local = FileOperations.checksum(destination.finalPath), local.size == size, local.crc32c == crc32c
+      else { return nil }
+      outcome = ItemOutcome(
+        id: item.id, kind: item.kind, status: .skipped, location: item.location, generation: info.generation,
+        localPath: destination.relativePath, size: size, crc32c: CRC32C.hex(crc32c), md5: info.md5?.hexString,
+        contentType: info.contentType ?? item.contentType
+      )
     }
-    var outcome = previous
     outcome.status = .skipped
     outcome.kind = item.kind
     outcome.originalName = item.originalName
     outcome.metadata = item.metadata
+    outcome.contentType = outcome.contentType ?? item.contentType
     outcome.attempts = 0
     outcome.error = nil
-    return outcome
+    outcome.resumedFrom = nil
+    return (outcome, stamp)
+  }
+
+  /// Picks up the `.partial` file an earlier job left: kept when the object still has the generation its bytes came
+  /// from (the next request asks for the rest), deleted otherwise. Returns the offset the download resumes from.
+  private func resume(_ partial: PartialTransfer, of item: MediaItem, into transfer: inout Transfer) async -> Int64? {
+    guard partial.location == item.location, let generation = partial.info.generation,
+      let current = try? await store.currentGeneration(of: item.location), current == generation,
+      transfer.resume(partial.info)
+    else {
+      FileOperations.removeIfPresent(transfer.partialPath)
+      return nil
+    }
+    progress.bytesStreamed(transfer.written)
+    return transfer.written
   }
 
   /// One request: opens the object from where the partial file ends and appends the body to it.
-  private func fetch(_ location: ObjectLocation, into transfer: inout Transfer) async throws -> ObjectInfo {
+  private func fetch(_ location: ObjectLocation, into transfer: inout Transfer, destination: Destination) async throws -> ObjectInfo {
     let response = try await store.open(location, offset: transfer.written, generation: transfer.generation)
+    let resuming = transfer.written > 0
     let restartedBytes = try transfer.begin(with: response)
     if restartedBytes > 0 { progress.bytesStreamed(-restartedBytes) }
+    if transfer.written == 0, !resuming || restartedBytes > 0, let info = transfer.expected, info.generation != nil {
+      jobStore.transferStarted(
+        PartialTransfer(jobId: jobId, folder: destination.folder, relativePath: destination.relativePath, location: location, info: info)
+      )
+    }
     for try await chunk in response.body {
       try Task.checkCancellation()
       try transfer.append(chunk)
@@ -227,10 +308,29 @@ struct Transfer {
     }
   }
 
-  mutating func finish(renamingTo finalPath: String) throws {
+  /// Closes the partial file and renames it into place; returns its size and modification time.
+  mutating func finish(renamingTo finalPath: String) throws -> FileStamp? {
+    let stamp = file?.stamp()
     try file?.close()
     file = nil
     try FileOperations.rename(partialPath, finalPath)
+    return stamp
+  }
+
+  /// Continues from a partial file on disk: its bytes are read to restore the running checksums; the next request
+  /// asks for the rest of `info`'s generation. False when the file is missing, empty or not shorter than the object.
+  mutating func resume(_ info: ObjectInfo) -> Bool {
+    let needsMD5 = info.crc32c == nil && info.md5 != nil
+    guard let prefix = FileOperations.checksum(partialPath, md5: needsMD5), prefix.size > 0, prefix.size < (info.size ?? .max) else {
+      return false
+    }
+    written = prefix.size
+    generation = info.generation
+    expected = info
+    crc = CRC32C(resumingFrom: prefix.crc32c)
+    md5 = prefix.md5
+    file = nil
+    return true
   }
 
   /// Deletes the partial file and takes its bytes back out of the progress count.

@@ -12,6 +12,10 @@ public struct JobSettings: Sendable, Hashable {
   public var kinds: Set<MediaKind>?
   /// Plan every file, download none.
   public var dryRun: Bool
+  /// Retry only the failed and cancelled items of this earlier job; the users' other files are kept as they are.
+  public var retryFailedOf: String?
+  /// The interrupted job this one picks up, for the history; every job keeps verified files and resumes partial ones.
+  public var resumes: String?
   public var retry: RetryPolicy
   /// How long items in flight may take to finish after a stop before they are abandoned.
   public var stopGracePeriod: Duration
@@ -34,6 +38,19 @@ public struct JobSettings: Sendable, Hashable {
     self.retry = retry
     self.stopGracePeriod = stopGracePeriod
     self.progressInterval = progressInterval
+  }
+
+  /// What the history records of these settings.
+  public var parameters: JobParameters {
+    JobParameters(
+      concurrency: concurrency,
+      users: users.map { $0.sorted() },
+      kinds: kinds.map { $0.map(\.name).sorted() },
+      shard: shard.map { "\($0)" },
+      dryRun: dryRun,
+      retryFailedOf: retryFailedOf,
+      resumes: resumes
+    )
   }
 
   func includes(_ user: SourceUser) -> Bool {

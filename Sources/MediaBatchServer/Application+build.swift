@@ -3,20 +3,21 @@ public import Logging
 import Foundation
 import MediaBatchCore
 public import MediaBatchEngine
+public import MediaBatchJobStore
 public import Prometheus
 
 /// Builds the HTTP application around an engine: the composition root that `mediabatch serve` and the tests share.
 /// The engine runs as one of the application's services.
 public func buildApplication(
   engine: BatchEngine,
-  results: InMemoryJobResults,
+  history: SQLiteJobStore,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
   logger: Logger,
   onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws(ServerConfigurationError) -> some ApplicationProtocol {
   try configuration.validate()
-  let router = buildRouter(engine: engine, results: results, configuration: configuration, metrics: metrics, dashboard: .bundled())
+  let router = buildRouter(engine: engine, history: history, configuration: configuration, metrics: metrics, dashboard: .bundled())
   return Application(
     router: router,
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MediaBatch"),
@@ -28,7 +29,7 @@ public func buildApplication(
 
 func buildRouter(
   engine: BatchEngine,
-  results: InMemoryJobResults,
+  history: SQLiteJobStore,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry,
   dashboard: DashboardFiles
@@ -38,9 +39,9 @@ func buildRouter(
   if let token = configuration.apiToken {
     router.add(middleware: TokenAuthenticator(token: token))
   }
-  BatchController(engine: engine, results: results).register(on: router)
+  BatchController(engine: engine, history: history).register(on: router)
   EventsController(engine: engine).register(on: router)
-  JobsController(engine: engine, results: results).register(on: router)
+  JobsController(engine: engine, history: history).register(on: router)
   router.get(RouterPath(APIPaths.health)) { _, _ in
     Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status)
   }
@@ -56,7 +57,8 @@ func buildRouter(
   }
   let allowed: [(String, [HTTPRequest.Method])] = [
     (APIPaths.start, [.post]), (APIPaths.stop, [.post]), (APIPaths.status, [.get]), (APIPaths.results, [.get]),
-    (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.health, [.get]),
+    (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.jobs + "/:id/users", [.get]),
+    (APIPaths.jobs + "/:id/items", [.get]), (APIPaths.health, [.get]),
     (APIPaths.metrics, [.get]), (APIPaths.openAPI, [.get]),
   ]
   for (path, methods) in allowed {

@@ -1,11 +1,12 @@
 public import Hummingbird
 public import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 
 /// The seed's batch endpoints: start, status, results, stop.
 struct BatchController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
-  let results: InMemoryJobResults
+  let history: SQLiteJobStore
 
   func register(on router: Router<Context>) {
     router.post(RouterPath(APIPaths.start), use: start)
@@ -28,7 +29,13 @@ struct BatchController<Context: RequestContext>: Sendable {
   @Sendable func start(_ request: Request, context: Context) async throws -> EditedResponse<Started> {
     var request = request
     let body = try await request.collectBody(upTo: 64 * 1024)
-    let settings = try StartRequest.parse(Array(body.readableBytesView)).settings(defaults: engine.defaults)
+    var settings = try StartRequest.parse(Array(body.readableBytesView)).settings(defaults: engine.defaults)
+    if let retried = settings.retryFailedOf {
+      guard try await history.job(retried) != nil else {
+        throw APIError(.notFound, code: "job_not_found", message: "no job \(retried) in this output folder's history to retry")
+      }
+    }
+    if let interrupted = try await history.latestJob(), interrupted.status == .interrupted { settings.resumes = interrupted.jobId }
     do {
       let id = try engine.start(settings)
       return EditedResponse(status: .accepted, response: Started(message: "Batch processing started", status: .processing, jobId: id))
@@ -81,29 +88,29 @@ struct BatchController<Context: RequestContext>: Sendable {
     }
   }
 
+  /// The current (or last) job's totals and a page of its per-user results, from the job store.
   @Sendable func resultsPage(_ request: Request, context: Context) async throws -> ResultsPage {
-    let query = request.uri.queryParameters
-    var status: UserResult.Status?
-    if let text = query.get("status") {
-      guard let parsed = UserResult.Status(rawValue: text) else {
-        throw APIError(.badRequest, code: "invalid_query", message: "status must be succeeded, failed or stopped, not \"\(text)\"")
-      }
-      status = parsed
+    let query = ListingQuery(request)
+    let status = try query.value("status", as: UserResult.Status.self, allowed: [.succeeded, .failed, .stopped])
+    let errorCode = try query.errorCode()
+    let limit = try query.limit()
+    let cursor = query.string("cursor")
+    guard let summary = try await currentOrLastJob() else {
+      if let cursor { throw ListingQuery.invalidCursor(cursor) }
+      return ResultsPage(summary: nil, users: [], nextCursor: nil)
     }
-    var limit = 100
-    if let text = query.get("limit") {
-      guard let parsed = Int(text), (1...1_000).contains(parsed) else {
-        throw APIError(.badRequest, code: "invalid_query", message: "limit must be a whole number from 1 to 1000, not \"\(text)\"")
-      }
-      limit = parsed
+    do {
+      let page = try await history.users(ofJob: summary.jobId, status: status, errorCode: errorCode, cursor: cursor, limit: limit)
+      return ResultsPage(summary: summary, users: page.elements, nextCursor: page.nextCursor)
+    } catch let invalid as InvalidCursor {
+      throw ListingQuery.invalidCursor(invalid.cursor)
     }
-    let cursor = query.get("cursor")
-    if let cursor, Int(cursor) == nil {
-      throw APIError(.badRequest, code: "invalid_query", message: "cursor \"\(cursor)\" is not one this server handed out")
-    }
-    guard let summary = engine.currentSummary() else { return ResultsPage(summary: nil, users: [], nextCursor: nil) }
-    let page = await results.users(of: summary.jobId, status: status, cursor: cursor, limit: limit)
-    return ResultsPage(summary: summary, users: page.users, nextCursor: page.nextCursor)
+  }
+
+  /// The job this server is running or ran last; after a restart, the last one in the history.
+  private func currentOrLastJob() async throws -> JobSummary? {
+    if let current = engine.currentSummary() { return current }
+    return try await history.latestJob()
   }
 
   struct Stopping: ResponseEncodable {

@@ -1,43 +1,119 @@
 import Hummingbird
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 
-/// Job history: the jobs this server has run, newest first, the running one live.
+/// Job history from the job store, so it survives a restart: the jobs run on this output folder, newest first (the
+/// running one live), and each job's per-user and per-item results, paged with a cursor and filterable.
 struct JobsController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
-  let results: InMemoryJobResults
+  let history: SQLiteJobStore
 
   func register(on router: Router<Context>) {
     router.get(RouterPath(APIPaths.jobs), use: list)
     router.get(RouterPath(APIPaths.jobs + "/:id"), use: show)
+    router.get(RouterPath(APIPaths.jobs + "/:id/users"), use: users)
+    router.get(RouterPath(APIPaths.jobs + "/:id/items"), use: items)
   }
 
   struct JobList: ResponseEncodable {
     var jobs: [JobSummary]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+      case jobs
+      case nextCursor = "next_cursor"
+    }
   }
 
   @Sendable func list(_ request: Request, context: Context) async throws -> JobList {
-    JobList(jobs: await history())
+    let query = ListingQuery(request)
+    let cursor = query.string("cursor")
+    let page = try await history.jobs(cursor: cursor, limit: try query.limit(default: 50))
+    var jobs = page.elements.map(live)
+    // A job that has just been accepted may not be recorded yet.
+    if cursor == nil, let current = engine.currentSummary(), current.status.isActive, !jobs.contains(where: { $0.jobId == current.jobId }) {
+      jobs.insert(current, at: 0)
+    }
+    return JobList(jobs: jobs, nextCursor: page.nextCursor)
   }
 
   @Sendable func show(_ request: Request, context: Context) async throws -> JobSummary {
+    try await job(context)
+  }
+
+  struct UserPage: ResponseEncodable {
+    var jobId: String
+    var users: [UserResult]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+      case jobId = "job_id"
+      case users
+      case nextCursor = "next_cursor"
+    }
+  }
+
+  @Sendable func users(_ request: Request, context: Context) async throws -> UserPage {
+    let job = try await job(context)
+    let query = ListingQuery(request)
+    let status = try query.value("status", as: UserResult.Status.self, allowed: [.succeeded, .failed, .stopped])
+    let page = try await paged(query) { cursor in
+      try await history.users(ofJob: job.jobId, status: status, errorCode: try query.errorCode(), cursor: cursor, limit: try query.limit())
+    }
+    return UserPage(jobId: job.jobId, users: page.elements, nextCursor: page.nextCursor)
+  }
+
+  struct ItemPage: ResponseEncodable {
+    var jobId: String
+    var items: [ItemRecord]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+      case jobId = "job_id"
+      case items
+      case nextCursor = "next_cursor"
+    }
+  }
+
+  @Sendable func items(_ request: Request, context: Context) async throws -> ItemPage {
+    let job = try await job(context)
+    let query = ListingQuery(request)
+    let status = try query.value("status", as: ItemOutcome.Status.self, allowed: [.downloaded, .skipped, .planned, .failed, .cancelled])
+    let page = try await paged(query) { cursor in
+      try await history.items(
+        ofJob: job.jobId, status: status, errorCode: try query.errorCode(), userId: query.string("user"), cursor: cursor,
+        limit: try query.limit()
+      )
+    }
+    return ItemPage(jobId: job.jobId, items: page.elements, nextCursor: page.nextCursor)
+  }
+
+  // MARK: - Helpers
+
+  private func job(_ context: Context) async throws -> JobSummary {
     let id = try context.parameters.require("id")
-    guard let job = await history().first(where: { $0.jobId == id }) else {
-      throw APIError(.notFound, code: "job_not_found", message: "no job \(id) on this server")
+    if let current = engine.currentSummary(), current.jobId == id { return current }
+    guard let job = try await history.job(id) else {
+      throw APIError(.notFound, code: "job_not_found", message: "no job \(id) in this output folder's history")
     }
     return job
   }
 
-  /// The recorded history, with the running job's entry replaced by its live totals.
-  private func history() async -> [JobSummary] {
-    var jobs = await results.history()
-    if let live = engine.currentSummary(), live.status.isActive {
-      if let index = jobs.firstIndex(where: { $0.jobId == live.jobId }) {
-        jobs[index] = live
-      } else {
-        jobs.insert(live, at: 0)
-      }
+  /// The running job's live totals in place of its last checkpoint.
+  private func live(_ job: JobSummary) -> JobSummary {
+    guard let current = engine.currentSummary(), current.jobId == job.jobId else { return job }
+    var merged = current
+    merged.settings = job.settings
+    return merged
+  }
+
+  private func paged<Element>(_ query: ListingQuery, _ fetch: (String?) async throws -> StorePage<Element>) async throws -> StorePage<Element> {
+    let cursor = query.string("cursor")
+    do {
+      return try await fetch(cursor)
+    } catch let invalid as InvalidCursor {
+      throw ListingQuery.invalidCursor(invalid.cursor)
     }
-    return jobs
   }
 }

@@ -8,21 +8,18 @@ struct StartRequest: Decodable, Sendable {
   var users: [String]?
   var kinds: [String]?
   var dryRun: Bool?
+  /// Retry only the failed and cancelled items of this earlier job.
+  var retryFailedOf: String?
 
   private enum CodingKeys: String, CodingKey, CaseIterable {
     case users, kinds
     case dryRun = "dry_run"
+    case retryFailedOf = "retry_failed_of"
   }
-
-  /// Keys reserved for features this server does not offer; named in the error so the caller knows why.
-  private static let unsupportedKeys = ["retry_failed_of": "retrying the failures of an earlier job needs the job store"]
 
   init(from decoder: any Decoder) throws {
     let any = try decoder.container(keyedBy: AnyKey.self)
     for key in any.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
-      if let reason = Self.unsupportedKeys[key.stringValue] {
-        throw APIError(.unprocessableContent, code: "unsupported_field", message: "\(key.stringValue) is not supported: \(reason)")
-      }
       let known = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
       throw APIError(.badRequest, code: "unknown_field", message: "unknown field \"\(key.stringValue)\"; known fields: \(known)")
     }
@@ -30,6 +27,7 @@ struct StartRequest: Decodable, Sendable {
     users = try container.decodeIfPresent([String].self, forKey: .users)
     kinds = try container.decodeIfPresent([String].self, forKey: .kinds)
     dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun)
+    retryFailedOf = try container.decodeIfPresent(String.self, forKey: .retryFailedOf)
   }
 
   init() {}
@@ -62,6 +60,10 @@ struct StartRequest: Decodable, Sendable {
       settings.kinds = Set(kinds.map(MediaKind.init))
     }
     if let dryRun { settings.dryRun = dryRun }
+    if let retryFailedOf {
+      guard !retryFailedOf.isEmpty else { throw APIError(.badRequest, code: "invalid_body", message: "retry_failed_of must name a job") }
+      settings.retryFailedOf = retryFailedOf
+    }
     return settings
   }
 

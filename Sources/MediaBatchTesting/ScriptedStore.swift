@@ -48,6 +48,12 @@ public final class ScriptedStore: MediaStore, Sendable {
     public var object: String
     public var offset: Int64
     public var generation: String?
+
+    public init(object: String, offset: Int64, generation: String?) {
+      self.object = object
+      self.offset = offset
+      self.generation = generation
+    }
   }
 
   private struct State {
@@ -91,6 +97,14 @@ public final class ScriptedStore: MediaStore, Sendable {
     }
     guard let object else { throw StoreError.notFound(location) }
     return object.generation
+  }
+
+  public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {
+    let object = state.withLock { state in
+      state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
+    }
+    guard let object else { throw StoreError.notFound(location) }
+    return ObjectInfo(size: Int64(object.bytes.count), generation: object.generation, crc32c: object.declaredCRC32C ?? CRC32C.checksum(object.bytes))
   }
 
   public func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse {

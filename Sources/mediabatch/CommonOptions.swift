@@ -34,8 +34,14 @@ struct CommonOptions: ParsableArguments {
   @Flag(name: .long, help: "Add edge cases to the demo data: hostile names, duplicates, missing and corrupt objects.")
   var demoEdgeCases = false
 
-  @Option(name: .long, help: ArgumentHelp("Delay every demo download by this many milliseconds, to model a remote store.", valueName: "ms"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Delay every demo download and every page of 100 demo users by this many milliseconds, to model a remote store.", valueName: "ms")
+  )
   var demoLatencyMs: Int?
+
+  @Option(name: .long, help: ArgumentHelp("Limit each demo download to this many KiB per second, to model a slow link.", valueName: "kib"))
+  var demoKibPerSecond: Int?
 
   @Option(
     name: .long,
@@ -60,6 +66,9 @@ struct CommonOptions: ParsableArguments {
       throw ValidationError("--shard must be i/n with 0 ≤ i < n, not \(shard)")
     }
     if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
+    if let demoKibPerSecond, demoKibPerSecond < 1 {
+      throw ValidationError("--demo-kib-per-second must be 1 or more, not \(demoKibPerSecond)")
+    }
     if let demoLatencyMs, !(0...60_000).contains(demoLatencyMs) {
       throw ValidationError("--demo-latency-ms must be between 0 and 60000, not \(demoLatencyMs)")
     }

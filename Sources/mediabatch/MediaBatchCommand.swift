@@ -20,7 +20,7 @@ struct MediaBatchCommand: AsyncParsableCommand {
   /// Exit codes: 0 every item succeeded, 1 some failed or the job was stopped, 2 it could not run.
   static func main() async {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(optionalValues(Array(CommandLine.arguments.dropFirst())))
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
       } else {
@@ -37,6 +37,18 @@ struct MediaBatchCommand: AsyncParsableCommand {
       terminate(2)
     }
   }
+}
+
+/// `--retry-failed` may be given without a job: it then means the last job with failures.
+private func optionalValues(_ arguments: [String]) -> [String] {
+  var result: [String] = []
+  for (index, argument) in arguments.enumerated() {
+    result.append(argument)
+    if argument == "--retry-failed", index + 1 == arguments.count || arguments[index + 1].hasPrefix("-") {
+      result.append(RunCommand.lastJobWithFailures)
+    }
+  }
+  return result
 }
 
 private func terminate(_ status: Int32) -> Never {

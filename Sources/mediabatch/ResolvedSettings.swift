@@ -5,11 +5,12 @@ import CoreMetrics
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 
 /// The settings a command runs with: flags over environment over the settings file over defaults, resolved once.
 struct ResolvedSettings {
   enum Source {
-    case demo(DemoCatalog, latency: Duration)
+    case demo(DemoCatalog, latency: Duration, bytesPerSecond: Int?)
     case firebase(GoogleCloudEnvironment, FirebaseSchema)
   }
 
@@ -40,7 +41,11 @@ struct ResolvedSettings {
     case "demo":
       let users = try options.demoUsers ?? integer("MEDIABATCH_DEMO_USERS") ?? file.demoUsers ?? 100
       guard users >= 0 else { throw ValidationError("the number of demo users must be 0 or more, not \(users)") }
-      source = .demo(DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases), latency: .milliseconds(options.demoLatencyMs ?? 0))
+      source = .demo(
+        DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases),
+        latency: .milliseconds(options.demoLatencyMs ?? 0),
+        bytesPerSecond: options.demoKibPerSecond.map { $0 * 1024 }
+      )
     case "firebase":
       guard google.isConfigured || google.gcloudCredentialsFile != nil else {
         throw ValidationError(
@@ -101,13 +106,14 @@ struct ResolvedSettings {
   }
 
   /// The composition root: the source, the store and the engine, wired together.
-  func makeRuntime(sink: any JobResultsSink, logger: Logger, metrics: any MetricsFactory = NOOPMetricsHandler.instance) async throws -> Runtime {
+  func makeRuntime(jobStore: any JobStore, logger: Logger, metrics: any MetricsFactory = NOOPMetricsHandler.instance) async throws -> Runtime {
     let layout = OutputLayout(root: outputDirectory)
     switch source {
-    case .demo(let catalog, let latency):
+    case .demo(let catalog, let latency, let bytesPerSecond):
       let engine = BatchEngine(
-        source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog, latency: latency), layout: layout,
-        defaults: jobSettings, sink: sink, logger: logger, metrics: metrics
+        source: DemoSource(catalog: catalog, pageLatency: latency),
+        store: DemoStore(catalog: catalog, latency: latency, bytesPerSecond: bytesPerSecond), layout: layout,
+        defaults: jobSettings, jobStore: jobStore, logger: logger, metrics: metrics
       )
       return Runtime(engine: engine, credentials: nil, shutdown: {})
     case .firebase(let environment, let schema):
@@ -115,7 +121,7 @@ struct ResolvedSettings {
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
         source: clients.source(schema: schema, defaultBucket: bucket), store: clients.storage, layout: layout,
-        defaults: jobSettings, sink: sink, logger: logger, metrics: metrics
+        defaults: jobSettings, jobStore: jobStore, logger: logger, metrics: metrics
       )
       let http = clients.http
       return Runtime(engine: engine, credentials: clients.credentialsDescription, shutdown: { try? await http.shutdown() })
@@ -143,6 +149,17 @@ struct ResolvedSettings {
       return try OutputLock(root: outputDirectory, command: command)
     } catch let busy as OutputLock.Busy {
       throw ValidationError(busy.description)
+    }
+  }
+
+  /// Opens the output folder's job store (the lock must be held) and marks the jobs it shows running, whose process
+  /// died, as interrupted. Returns the store and those jobs.
+  func openJobStore(logger: Logger) throws -> (SQLiteJobStore, interrupted: [JobSummary]) {
+    do {
+      let store = try SQLiteJobStore.open(outputRoot: outputDirectory, logger: logger)
+      return (store, try store.markInterruptedJobs())
+    } catch let error as SQLiteJobStore.OpenError {
+      throw ValidationError(error.description)
     }
   }
 

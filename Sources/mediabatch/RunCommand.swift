@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 import ServiceLifecycle
 
 /// `mediabatch run`: one export job in the terminal, with live progress and an exit code that tells how it went.
@@ -30,21 +31,45 @@ struct RunCommand: AsyncParsableCommand {
   @Option(name: .customLong("kind"), help: ArgumentHelp("Only this media kind (images, voices); repeatable.", valueName: "kind"))
   var kinds: [String] = []
 
+  @Option(
+    name: .customLong("retry-failed"),
+    help: ArgumentHelp(
+      "Retry only the failed and cancelled items of an earlier job in this output folder; alone, of the last job that had any.",
+      valueName: "job"
+    )
+  )
+  var retryFailed: String?
+
+  /// The value `--retry-failed` stands for when it is given alone.
+  static let lastJobWithFailures = "last"
+
+  func validate() throws {
+    if dryRun, retryFailed != nil { throw ValidationError("--retry-failed and --dry-run cannot be combined") }
+  }
+
   func run() async throws {
     let settings = try ResolvedSettings(options, defaultLogLevel: .warning)
+    let logger = settings.makeLogger(label: "mediabatch")
     var lock: OutputLock?
-    if !dryRun {
+    let jobStore: SQLiteJobStore
+    var interrupted: [JobSummary] = []
+    if dryRun {
+      // A dry run writes nothing into the output folder, its history included.
+      jobStore = try SQLiteJobStore(inMemoryWith: logger)
+    } else {
       try settings.checkOutputIsWritable()
       lock = try settings.lockOutput(command: "mediabatch run")
+      (jobStore, interrupted) = try settings.openJobStore(logger: logger)
     }
     defer { withExtendedLifetime(lock) {} }
-    let logger = settings.makeLogger(label: "mediabatch")
-    let results = InMemoryJobResults(retention: .unsuccessfulUsers)
-    let runtime = try await settings.makeRuntime(sink: results, logger: logger)
+    for job in interrupted { Terminal.writeError(Self.interruptedNotice(job)) }
+    let retried = try await retriedJob(in: jobStore, output: settings.outputDirectory)
+
+    let runtime = try await settings.makeRuntime(jobStore: jobStore, logger: logger)
     let engine = runtime.engine
     let jobId: String
     do {
-      jobId = try await runJob(engine, credentials: runtime.credentials, logger: logger)
+      jobId = try await runJob(engine, resumes: interrupted.last?.jobId, retrying: retried, credentials: runtime.credentials, logger: logger)
     } catch {
       await runtime.shutdown()
       throw error
@@ -53,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
 
     let output = URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL.path
     let snapshot = engine.snapshot()
-    let report = RunReport(snapshot: snapshot, output: output, failedUsers: await failedUsers(results, jobId: jobId))
+    let report = RunReport(snapshot: snapshot, output: output, failedUsers: await unsuccessfulUsers(jobStore, jobId: jobId))
     if json {
       print(try report.json())
     } else {
@@ -62,10 +87,41 @@ struct RunCommand: AsyncParsableCommand {
     throw ExitCode(report.exitCode)
   }
 
+  /// What a job whose process died left, told before the job that picks it up starts.
+  static func interruptedNotice(_ job: JobSummary) -> String {
+    let started = ISO8601DateFormatter().string(from: job.startedAt)
+    return "Job \(job.jobId) (started \(started)) was interrupted after \(Terminal.count(job.totalFilesDownloaded + job.skippedFiles)) "
+      + "files were recorded. This job resumes it: exported files are checked and kept, partial downloads continue where they stopped."
+  }
+
+  /// The job `--retry-failed` names, checked against the history.
+  private func retriedJob(in store: SQLiteJobStore, output: String) async throws -> String? {
+    guard let retryFailed else { return nil }
+    if retryFailed == Self.lastJobWithFailures {
+      guard let job = try await store.latestJob(withFailures: true) else {
+        Terminal.writeError("Nothing to retry: no job recorded in \(output) has failed or cancelled items.")
+        throw ExitCode.success
+      }
+      return job.jobId
+    }
+    guard try await store.job(retryFailed) != nil else {
+      throw ValidationError("--retry-failed: no job \(retryFailed) in the history of \(output)")
+    }
+    return retryFailed
+  }
+
   /// Starts the job and runs the engine until it is over, with progress on standard error and Ctrl-C as a stop.
-  private func runJob(_ engine: BatchEngine, credentials: String?, logger: Logger) async throws -> String {
+  private func runJob(
+    _ engine: BatchEngine,
+    resumes: String?,
+    retrying: String?,
+    credentials: String?,
+    logger: Logger
+  ) async throws -> String {
     var jobSettings = engine.defaults
     jobSettings.dryRun = dryRun
+    jobSettings.resumes = resumes
+    jobSettings.retryFailedOf = retrying
     if !users.isEmpty { jobSettings.users = Set(users) }
     if !kinds.isEmpty { jobSettings.kinds = Set(kinds.map(MediaKind.init)) }
 
@@ -78,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
       Terminal.writeError("No Firebase project is configured: exporting the built-in demo data.")
     }
     if let credentials { Terminal.writeError("Credentials: \(credentials)") }
+    if let retrying { Terminal.writeError("Retrying the failed and cancelled items of job \(retrying).") }
 
     let services = ServiceGroup(
       configuration: ServiceGroupConfiguration(
@@ -97,7 +154,10 @@ struct RunCommand: AsyncParsableCommand {
     return jobId
   }
 
-  private func failedUsers(_ results: InMemoryJobResults, jobId: String) async -> [UserResult] {
-    await results.users(of: jobId, cursor: nil, limit: 1_000).users
+  /// The users that failed or stopped, for the report (the first thousand of each).
+  private func unsuccessfulUsers(_ store: SQLiteJobStore, jobId: String) async -> [UserResult] {
+    let failed = (try? await store.users(ofJob: jobId, status: .failed, limit: 1_000).elements) ?? []
+    let stopped = (try? await store.users(ofJob: jobId, status: .stopped, limit: 1_000).elements) ?? []
+    return failed + stopped
   }
 }

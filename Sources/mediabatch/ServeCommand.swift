@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 import MediaBatchServer
 import Prometheus
 
@@ -44,12 +45,17 @@ struct ServeCommand: AsyncParsableCommand {
       throw ValidationError(error.description)
     }
     let logger = settings.makeLogger(label: "mediabatch")
-    let results = InMemoryJobResults()
+    let (history, interrupted) = try settings.openJobStore(logger: logger)
+    for job in interrupted {
+      Terminal.writeError(
+        "Job \(job.jobId) was interrupted; the next job started here resumes it (exported files are kept, partial downloads continue)."
+      )
+    }
     let registry = PrometheusCollectorRegistry()
-    let runtime = try await settings.makeRuntime(sink: results, logger: logger, metrics: PrometheusMetricsFactory(registry: registry))
+    let runtime = try await settings.makeRuntime(jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: registry))
     let engine = runtime.engine
     do {
-      let app = try buildApplication(engine: engine, results: results, configuration: configuration, metrics: registry, logger: logger) {
+      let app = try buildApplication(engine: engine, history: history, configuration: configuration, metrics: registry, logger: logger) {
         port in
         let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
         Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 import MediaBatchTesting
 import Synchronization
 import Testing
@@ -109,7 +110,7 @@ struct StorageFaultTests {
       let engine = BatchEngine(
         source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: storage,
         layout: OutputLayout(root: directory.path), defaults: JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero)),
-        sink: InMemoryJobResults(), logger: logger
+        jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
       )
       let events = engine.events.subscribe(bufferSize: 10_000)
       try await withThrowingTaskGroup(of: Void.self) { group in

@@ -286,7 +286,7 @@ struct BatchEngineTests {
   @Test("a dry run plans every file and writes nothing")
   func dryRunWritesNothing() async throws {
     let catalog = DemoCatalog(userCount: 10, includesEdgeCases: false)
-    let harness = try EngineHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog))
+    let harness = try EngineHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), inMemory: true)
     defer { harness.directory.remove() }
     var settings = harness.engine.defaults
     settings.dryRun = true

@@ -1,27 +1,31 @@
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 import MediaBatchTesting
 
 /// An engine wired to a test's source and store, writing into a temporary folder.
 struct EngineHarness<Source: UserSource, Store: MediaStore> {
   let directory: TemporaryDirectory
   let engine: BatchEngine
-  let results: InMemoryJobResults
+  let jobStore: SQLiteJobStore
 
   let source: Source
   let store: Store
 
-  init(source: Source, store: Store, settings: JobSettings = JobSettings(), directory: TemporaryDirectory? = nil) throws {
+  /// `inMemory`: the job store lives in memory, as a dry run's does, so nothing at all is written to the folder.
+  init(source: Source, store: Store, settings: JobSettings = JobSettings(), directory: TemporaryDirectory? = nil, inMemory: Bool = false) throws {
     self.directory = try directory ?? TemporaryDirectory()
     self.source = source
     self.store = store
-    results = InMemoryJobResults()
     var logger = Logger(label: "test")
     logger.logLevel = .critical
+    let root = self.directory.appending("out")
+    jobStore =
+      inMemory
+      ? try SQLiteJobStore(inMemoryWith: logger) : try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: root), syncing: nil, logger: logger)
     engine = BatchEngine(
-      source: source, store: store, layout: OutputLayout(root: self.directory.appending("out")), defaults: settings,
-      sink: results, logger: logger
+      source: source, store: store, layout: OutputLayout(root: root), defaults: settings, jobStore: jobStore, logger: logger
     )
   }
 

@@ -94,7 +94,8 @@ struct BatchAPITests {
       ("{not json", 400, "invalid_body"),
       ("{\"users\": \"everyone\"}", 400, "invalid_body"),
       ("{\"user\": [\"a\"]}", 400, "unknown_field"),
-      ("{\"retry_failed_of\": \"j1\"}", 422, "unsupported_field"),
+      ("{\"retry_failed_of\": \"j1\"}", 404, "job_not_found"),
+      ("{\"retry_failed_of\": \"\"}", 400, "invalid_body"),
       ("[1, 2]", 400, "invalid_body"),
       ("{\"kinds\": []}", 400, "invalid_body"),
     ]

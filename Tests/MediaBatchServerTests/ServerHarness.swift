@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchJobStore
 import MediaBatchServer
 import MediaBatchTesting
 import NIOCore
@@ -14,19 +15,19 @@ import Testing
 struct ServerHarness {
   let directory: TemporaryDirectory
   let engine: BatchEngine
-  let results: InMemoryJobResults
+  let history: SQLiteJobStore
   let configuration: ServerConfiguration
   let metrics = PrometheusCollectorRegistry()
 
   init<Source: UserSource, Store: MediaStore>(source: Source, store: Store, token: String? = nil, concurrency: Int = 8) throws {
     directory = try TemporaryDirectory()
-    results = InMemoryJobResults()
     var logger = Logger(label: "test")
     logger.logLevel = .critical
+    history = try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: directory.appending("out")), syncing: nil, logger: logger)
     engine = BatchEngine(
       source: source, store: store, layout: OutputLayout(root: directory.appending("out")),
       defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
-      sink: results, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
+      jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
     )
     configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
   }
@@ -39,7 +40,7 @@ struct ServerHarness {
   func application() throws -> some ApplicationProtocol {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    return try buildApplication(engine: engine, results: results, configuration: configuration, metrics: metrics, logger: logger)
+    return try buildApplication(engine: engine, history: history, configuration: configuration, metrics: metrics, logger: logger)
   }
 
   /// Subscribes, runs `action`, and waits for the job it starts to end.

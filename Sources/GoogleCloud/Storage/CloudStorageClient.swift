@@ -76,7 +76,26 @@ public struct CloudStorageClient: MediaStore {
 
   /// The object's generation, from its metadata resource (`fields=generation`, a few bytes).
   public func currentGeneration(of location: ObjectLocation) async throws -> String? {
-    var request = HTTPClientRequest(url: baseURL + StorageObjectName.metadataPath(location) + "?fields=generation")
+    let body = try await metadata(of: location, fields: "generation")
+    return (try? JSONValue(parsing: body))?["generation"]?.stringValue
+  }
+
+  /// Generation, size, hashes and content type, from the object's metadata resource.
+  public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {
+    let body = try await metadata(of: location, fields: "bucket,name,generation,size,crc32c,md5Hash,contentType")
+    guard let json = try? JSONValue(parsing: body) else { return nil }
+    let resource = try StorageObjectResource(json: json)
+    return ObjectInfo(
+      size: resource.size,
+      generation: resource.generation,
+      crc32c: resource.hashes.crc32c,
+      md5: resource.hashes.md5,
+      contentType: resource.contentType
+    )
+  }
+
+  private func metadata(of location: ObjectLocation, fields: String) async throws -> [UInt8] {
+    var request = HTTPClientRequest(url: baseURL + StorageObjectName.metadataPath(location) + "?fields=" + PercentEncoding.encode(fields))
     request.method = .GET
     let response: HTTPClientResponse
     do {
@@ -88,7 +107,7 @@ public struct CloudStorageClient: MediaStore {
     guard response.status == .ok else {
       throw GoogleAPIError(service: .storage, httpStatus: Int(response.status.code), body: body, retryAfterHeader: nil).storeError(for: location)
     }
-    return (try? JSONValue(parsing: body))?["generation"]?.stringValue
+    return body
   }
 
   /// Whether a bucket exists. A 403 counts as existing: the bucket is there, only its metadata is not readable.

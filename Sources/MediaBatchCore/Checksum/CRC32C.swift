@@ -6,6 +6,11 @@ public struct CRC32C: Sendable, Hashable {
 
   public init() {}
 
+  /// Continues a checksum from the value of the bytes before (a CRC-32C's value is its whole state).
+  public init(resumingFrom value: UInt32) {
+    self.value = value
+  }
+
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     value = CRC32Tables.castagnoli.update(value, bytes)
   }

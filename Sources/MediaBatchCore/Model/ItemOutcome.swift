@@ -29,6 +29,8 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
   public var metadata: [String: FieldValue]?
   public var attempts: Int
   public var error: ItemError?
+  /// The byte a download resumed from, when it continued a partial file an earlier job left.
+  public var resumedFrom: Int64?
 
   public init(
     id: String,
@@ -69,6 +71,7 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     case contentType = "content_type"
     case originalName = "original_name"
     case metadata, attempts, error
+    case resumedFrom = "resumed_from"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -88,6 +91,7 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     try container.encode(metadata, forKey: .metadata)
     try container.encode(attempts, forKey: .attempts)
     try container.encode(error, forKey: .error)
+    try container.encodeIfPresent(resumedFrom, forKey: .resumedFrom)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -110,5 +114,6 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     metadata = try container.decodeIfPresent([String: FieldValue].self, forKey: .metadata)
     attempts = try container.decodeIfPresent(Int.self, forKey: .attempts) ?? 0
     error = try container.decodeIfPresent(ItemError.self, forKey: .error)
+    resumedFrom = try container.decodeIfPresent(Int64.self, forKey: .resumedFrom)
   }
 }

@@ -21,6 +21,8 @@ public struct JobSummary: Sendable, Hashable, Codable {
   public var processingTimeSeconds: Double
   /// Why the job as a whole failed (not an item error), when it did.
   public var failureReason: String?
+  /// What the job was asked to do.
+  public var settings: JobParameters?
 
   public init(jobId: String, status: JobStatus, source: SourceInfo, dryRun: Bool, startedAt: Date) {
     self.jobId = jobId
@@ -59,5 +61,6 @@ public struct JobSummary: Sendable, Hashable, Codable {
     case totalSizeBytes = "total_size_bytes"
     case processingTimeSeconds = "processing_time_seconds"
     case failureReason = "failure_reason"
+    case settings
   }
 }

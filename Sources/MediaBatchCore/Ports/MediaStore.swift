@@ -7,10 +7,15 @@ public protocol MediaStore: Sendable {
   /// The object's current generation, fetched without its bytes, so a rerun can tell whether a file it already has
   /// is still current. `nil` when the store cannot tell (the file is then fetched again).
   func currentGeneration(of location: ObjectLocation) async throws -> String?
+
+  /// What the store declares about the object (generation, size, hashes), fetched without its bytes, so a file
+  /// found on disk with no record of it can be checked against the store. `nil` when the store cannot tell.
+  func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo?
 }
 
 extension MediaStore {
   public func currentGeneration(of location: ObjectLocation) async throws -> String? { nil }
+  public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? { nil }
 }
 
 /// An opened object: what the store declares about it, and its bytes.

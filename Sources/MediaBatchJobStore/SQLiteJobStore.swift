@@ -1,0 +1,384 @@
+public import Foundation
+import GRDB
+public import Logging
+public import MediaBatchCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The job store in SQLite: `<output>/.mediabatch/state.sqlite` beside the export (WAL mode), or in memory.
+///
+/// Jobs append records to an in-memory batch without waiting; `checkpoint` writes the batch in one transaction.
+/// Before a batch that says files are complete is committed, the file system holding them is flushed (`syncfs`), so
+/// a record never claims a file that a power loss could still take away: one flush per batch, none per file.
+public final class SQLiteJobStore: JobStore {
+  /// Why the store could not be opened.
+  public struct OpenError: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// The database file; `nil` in memory.
+  public let path: String?
+  let writer: any DatabaseWriter
+  private let syncDirectory: String?
+  private let logger: Logger
+  private let pending = Mutex(Batch())
+
+  struct Batch {
+    var items: [FinishedItem] = []
+    var partials: [PartialTransfer] = []
+    var users: [(jobId: String, result: UserResult)] = []
+    var isEmpty: Bool { items.isEmpty && partials.isEmpty && users.isEmpty }
+  }
+
+  /// The path of an output folder's store.
+  public static func path(outputRoot: String) -> String {
+    outputRoot + "/" + OutputLayout.stateFolderName + "/state.sqlite"
+  }
+
+  /// Opens (creating and migrating as needed) the store of an output folder.
+  public static func open(outputRoot: String, logger: Logger) throws -> SQLiteJobStore {
+    try SQLiteJobStore(path: path(outputRoot: outputRoot), syncing: outputRoot, logger: logger)
+  }
+
+  /// Opens the database at `path`. `syncing` names a folder on the file system whose files the records describe.
+  public init(path: String, syncing syncDirectory: String?, logger: Logger) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    let pool: DatabasePool
+    do {
+      pool = try DatabasePool(path: path, configuration: configuration)
+    } catch {
+      throw OpenError(description: "the job store \(path) cannot be opened: \(error)")
+    }
+    self.path = path
+    self.writer = pool
+    self.syncDirectory = syncDirectory
+    self.logger = logger
+    try migrate()
+  }
+
+  /// A store that lives as long as the process: for dry runs and tests.
+  public init(inMemoryWith logger: Logger) throws {
+    path = nil
+    writer = try DatabaseQueue()
+    syncDirectory = nil
+    self.logger = logger
+    try migrate()
+  }
+
+  private func migrate() throws {
+    let migrator = JobStoreSchema.migrator
+    let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+    if superseded {
+      throw OpenError(
+        description: "the job store \(path ?? "in memory") was written by a newer MediaBatch (schema newer than "
+          + "\(JobStoreSchema.currentVersion)); it is left unchanged. Use that version, or another output folder."
+      )
+    }
+    do {
+      try migrator.migrate(writer)
+    } catch {
+      throw OpenError(description: "the job store \(path ?? "in memory") cannot be migrated: \(error)")
+    }
+  }
+
+  // MARK: - Interrupted jobs
+
+  /// Jobs the store still shows as running, now marked `interrupted`: their process died without finishing them.
+  /// Call once the output folder's lock is held, when no other process can be running a job here.
+  public func markInterruptedJobs() throws -> [JobSummary] {
+    try writer.write { db in
+      let rows = try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE status IN ('processing', 'stopping') ORDER BY id")
+      try db.execute(
+        sql: "UPDATE jobs SET status = 'interrupted', finished_at = updated_at WHERE status IN ('processing', 'stopping')"
+      )
+      return rows.map { row in
+        var job = Self.summary(row)
+        job.status = .interrupted
+        job.finishedAt = (row["updated_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
+        return job
+      }
+    }
+  }
+
+  // MARK: - JobStore: recording
+
+  public func jobStarted(_ job: JobSummary) async {
+    let settings = job.settings.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+    await write("job \(job.jobId) started") { db in
+      try db.execute(
+        sql: """
+          INSERT OR REPLACE INTO jobs (id, status, source_kind, source_description, source_is_demo, dry_run, settings,
+            started_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          job.jobId, job.status.rawValue, job.source.kind, job.source.description, job.source.isDemo, job.dryRun, settings,
+          job.startedAt.timeIntervalSince1970, Date().timeIntervalSince1970,
+        ]
+      )
+      // Per-user and per-item results are kept for the most recent jobs; the jobs themselves for good.
+      let keep = "SELECT id FROM jobs ORDER BY id DESC LIMIT \(Self.jobsWithResultsKept)"
+      try db.execute(sql: "DELETE FROM items WHERE job_id NOT IN (\(keep))")
+      try db.execute(sql: "DELETE FROM users WHERE job_id NOT IN (\(keep))")
+    }
+  }
+
+  static let jobsWithResultsKept = 20
+
+  public func transferStarted(_ transfer: PartialTransfer) {
+    pending.withLock { $0.partials.append(transfer) }
+  }
+
+  public func itemFinished(_ item: FinishedItem) {
+    pending.withLock { $0.items.append(item) }
+  }
+
+  public func userFinished(jobId: String, _ result: UserResult) {
+    pending.withLock { $0.users.append((jobId, result)) }
+  }
+
+  public func checkpoint(_ job: JobSummary) async {
+    await write("checkpoint of job \(job.jobId)") { db in
+      try self.writePending(db)
+      try Self.updateTotals(job, db)
+    }
+  }
+
+  public func jobFinished(_ job: JobSummary) async {
+    await write("job \(job.jobId) finished") { db in
+      try self.writePending(db)
+      try Self.updateTotals(job, db)
+    }
+  }
+
+  /// Runs a write transaction; a failure is logged, never thrown into the export (its files are still verified and
+  /// described by the manifests; only the record is missing, and the next job checks those files again).
+  private func write(_ what: String, _ updates: @escaping @Sendable (Database) throws -> Void) async {
+    do {
+      try await writer.write(updates)
+    } catch {
+      logger.error("job store write failed", metadata: ["mediabatch.store.write": "\(what)", "error": "\(error)"])
+    }
+  }
+
+  /// Writes the buffered records. Runs on the database's writer queue, so batches are taken and written in order.
+  private func writePending(_ db: Database) throws {
+    let batch = pending.withLock { batch in
+      defer { batch = Batch() }
+      return batch
+    }
+    guard !batch.isEmpty else { return }
+    if batch.items.contains(where: { $0.stamp != nil }) { flushFileSystem() }
+
+    let finishedPaths = Set(batch.items.compactMap { item in item.outcome.localPath.map { item.folder + "/" + $0 } })
+    let partial = try db.cachedStatement(
+      sql: """
+        INSERT OR REPLACE INTO partials (folder, local_path, bucket, object, generation, size, crc32c, md5, content_type, job_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    )
+    for transfer in batch.partials where !finishedPaths.contains(transfer.folder + "/" + transfer.relativePath) {
+      guard let generation = transfer.info.generation else { continue }
+      try partial.execute(arguments: [
+        transfer.folder, transfer.relativePath, transfer.location.bucket, transfer.location.object, generation,
+        transfer.info.size, transfer.info.crc32c.map { Int64($0) }, transfer.info.md5.map { Data($0) }, transfer.info.contentType,
+        transfer.jobId,
+      ])
+    }
+
+    let item = try db.cachedStatement(
+      sql: """
+        INSERT INTO items (job_id, user_id, folder, kind, item_id, status, bucket, object, generation, local_path, size,
+          crc32c, md5, content_type, attempts, error_code, error_message, started_at, seconds, resumed_from)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    )
+    let file = try db.cachedStatement(
+      sql: """
+        INSERT OR REPLACE INTO files (folder, kind, item_id, local_path, bucket, object, generation, size, crc32c, md5,
+          content_type, job_id, modified_ns)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    )
+    let partialDone = try db.cachedStatement(sql: "DELETE FROM partials WHERE folder = ? AND local_path = ?")
+    for finished in batch.items {
+      let o = finished.outcome
+      try item.execute(arguments: [
+        finished.jobId, finished.userId, finished.folder, o.kind.name, o.id, o.status.rawValue, o.location?.bucket,
+        o.location?.object, o.generation, o.localPath, o.size, o.crc32c, o.md5, o.contentType, o.attempts,
+        o.error?.code.rawValue, o.error?.message, finished.startedAt.timeIntervalSince1970, finished.seconds, o.resumedFrom,
+      ])
+      if let stamp = finished.stamp, let location = o.location, let localPath = o.localPath, let crc32c = o.crc32c {
+        try file.execute(arguments: [
+          finished.folder, o.kind.name, o.id, localPath, location.bucket, location.object, o.generation, stamp.size, crc32c,
+          o.md5, o.contentType, finished.jobId, stamp.modified,
+        ])
+      }
+      // However the item ended, its partial file is gone: renamed into place or deleted.
+      if let localPath = o.localPath {
+        try partialDone.execute(arguments: [finished.folder, localPath])
+      }
+    }
+
+    let user = try db.cachedStatement(
+      sql: """
+        INSERT INTO users (job_id, user_id, email, folder, status, files_downloaded, files_skipped, files_failed, bytes, errors)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    )
+    let encoder = JSONEncoder()
+    for (jobId, result) in batch.users {
+      let errors = String(decoding: try encoder.encode(result.errors), as: UTF8.self)
+      try user.execute(arguments: [
+        jobId, result.userId, result.email, result.folder, result.status.rawValue, result.filesDownloaded, result.filesSkipped,
+        result.filesFailed, result.bytes, errors,
+      ])
+    }
+  }
+
+  private static func updateTotals(_ job: JobSummary, _ db: Database) throws {
+    try db.execute(
+      sql: """
+        UPDATE jobs SET status = ?, finished_at = ?, updated_at = ?, total_users = ?, processed_users = ?,
+          successful_users = ?, failed_users = ?, stopped_users = ?, files_downloaded = ?, files_skipped = ?,
+          files_failed = ?, files_cancelled = ?, bytes = ?, elapsed_seconds = ?, failure_reason = ?
+        WHERE id = ?
+        """,
+      arguments: [
+        job.status.rawValue, job.finishedAt?.timeIntervalSince1970, Date().timeIntervalSince1970, job.totalUsers,
+        job.processedUsers, job.successfulUsers, job.failedUsers, job.stoppedUsers, job.totalFilesDownloaded,
+        job.skippedFiles, job.failedFiles, job.cancelledFiles, job.totalSizeBytes, job.processingTimeSeconds,
+        job.failureReason, job.jobId,
+      ]
+    )
+  }
+
+  /// Makes every file written so far durable before the records that describe them are: one `syncfs` of the file
+  /// system the output folder is on.
+  private func flushFileSystem() {
+    guard let syncDirectory else { return }
+    #if os(Linux)
+      let fd = Glibc.open(syncDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard fd >= 0 else { return }
+      defer { _ = Glibc.close(fd) }
+      if systemSyncfs(fd) != 0 { Glibc.sync() }
+    #else
+      Darwin.sync()
+    #endif
+  }
+
+  // MARK: - JobStore: reading
+
+  public func knownFiles(folder: String) async -> KnownFiles {
+    do {
+      return try await writer.read { db in
+        var known = KnownFiles()
+        let files = try Row.fetchAll(
+          db,
+          sql: "SELECT files.*, jobs.status AS job_status FROM files LEFT JOIN jobs ON jobs.id = files.job_id WHERE folder = ?",
+          arguments: [folder]
+        )
+        for row in files {
+          let kind = MediaKind(row["kind"] as String)
+          var outcome = ItemOutcome(id: row["item_id"], kind: kind, status: .downloaded)
+          outcome.location = ObjectLocation(bucket: row["bucket"], object: row["object"])
+          outcome.generation = row["generation"]
+          outcome.localPath = row["local_path"]
+          outcome.size = row["size"]
+          outcome.crc32c = row["crc32c"]
+          outcome.md5 = row["md5"]
+          outcome.contentType = row["content_type"]
+          let stamp = (row["modified_ns"] as Int64?).map { FileStamp(size: row["size"], modified: $0) }
+          let jobStatus = (row["job_status"] as String?).flatMap(JobStatus.init(rawValue:))
+          let finished = jobStatus.map { !$0.isActive && $0 != .interrupted } ?? false
+          known.files[kind.name + "/" + outcome.id] = .init(outcome: outcome, stamp: stamp, recordedByFinishedJob: finished)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM partials WHERE folder = ?", arguments: [folder]) {
+          let info = ObjectInfo(
+            size: row["size"],
+            generation: row["generation"],
+            crc32c: (row["crc32c"] as Int64?).map { UInt32(truncatingIfNeeded: $0) },
+            md5: (row["md5"] as Data?).map { Array($0) },
+            contentType: row["content_type"]
+          )
+          let transfer = PartialTransfer(
+            jobId: row["job_id"], folder: folder, relativePath: row["local_path"],
+            location: ObjectLocation(bucket: row["bucket"], object: row["object"]), info: info
+          )
+          known.partials[transfer.relativePath] = transfer
+        }
+        return known
+      }
+    } catch {
+      logger.error("job store read failed", metadata: ["mediabatch.user.folder": "\(folder)", "error": "\(error)"])
+      return .none
+    }
+  }
+
+  public func failedItems(ofJob jobId: String) async -> [String: Set<String>] {
+    do {
+      return try await writer.read { db in
+        let rows = try Row.fetchCursor(
+          db,
+          sql: "SELECT user_id, kind, item_id FROM items WHERE job_id = ? AND status IN ('failed', 'cancelled')",
+          arguments: [jobId]
+        )
+        var failed: [String: Set<String>] = [:]
+        while let row = try rows.next() {
+          failed[row["user_id"] as String, default: []].insert((row["kind"] as String) + "/" + (row["item_id"] as String))
+        }
+        return failed
+      }
+    } catch {
+      logger.error("job store read failed", metadata: ["mediabatch.job.id": "\(jobId)", "error": "\(error)"])
+      return [:]
+    }
+  }
+
+  // MARK: - Rows
+
+  static func summary(_ row: Row) -> JobSummary {
+    let source = SourceInfo(kind: row["source_kind"], description: row["source_description"], isDemo: row["source_is_demo"])
+    let status = JobStatus(rawValue: row["status"]) ?? .failed
+    var job = JobSummary(
+      jobId: row["id"],
+      status: status,
+      source: source,
+      dryRun: row["dry_run"],
+      startedAt: Date(timeIntervalSince1970: row["started_at"])
+    )
+    job.finishedAt = (row["finished_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
+    job.totalUsers = row["total_users"]
+    job.processedUsers = row["processed_users"]
+    job.successfulUsers = row["successful_users"]
+    job.failedUsers = row["failed_users"]
+    job.stoppedUsers = row["stopped_users"]
+    job.totalFilesDownloaded = row["files_downloaded"]
+    job.skippedFiles = row["files_skipped"]
+    job.failedFiles = row["files_failed"]
+    job.cancelledFiles = row["files_cancelled"]
+    job.totalSizeBytes = row["bytes"]
+    job.processingTimeSeconds = row["elapsed_seconds"]
+    job.failureReason = row["failure_reason"]
+    if let settings = row["settings"] as String? {
+      job.settings = try? JSONDecoder().decode(JobParameters.self, from: Data(settings.utf8))
+    }
+    return job
+  }
+}
+
+#if os(Linux)
+  @_silgen_name("syncfs")
+  private func systemSyncfs(_ fd: Int32) -> Int32
+#endif
