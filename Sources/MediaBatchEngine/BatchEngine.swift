@@ -146,7 +146,10 @@ public final class BatchEngine: Service, Sendable {
   /// The current (or last) job's totals, live while it runs.
   public func currentSummary() -> JobSummary? {
     let snapshot = snapshot()
-    return snapshot.jobId == nil ? nil : JobSummary(snapshot)
+    guard snapshot.jobId != nil else { return nil }
+    var summary = JobSummary(snapshot)
+    summary.settings = state.withLock { $0.current?.settings.parameters }
+    return summary
   }
 
   // MARK: - Service
@@ -165,10 +168,7 @@ public final class BatchEngine: Service, Sendable {
 
   private func runJob(_ pending: PendingJob) async {
     logger.info("job started", metadata: ["mediabatch.job.id": "\(pending.id)"])
-    if var started = currentSummary() {
-      started.settings = pending.settings.parameters
-      await jobStore.jobStarted(started)
-    }
+    if let started = currentSummary() { await jobStore.jobStarted(started) }
     let outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
     pending.progress.jobFinished()
     // Every user and item result is in the job store before the job is seen to end.

@@ -30,7 +30,7 @@ struct JobsController<Context: RequestContext>: Sendable {
     let query = ListingQuery(request)
     let cursor = query.string("cursor")
     let page = try await history.jobs(cursor: cursor, limit: try query.limit(default: 50))
-    var jobs = page.elements.map(live)
+    var jobs = page.elements.map { job in engine.currentSummary().flatMap { $0.jobId == job.jobId ? $0 : nil } ?? job }
     // A job that has just been accepted may not be recorded yet.
     if cursor == nil, let current = engine.currentSummary(), current.status.isActive, !jobs.contains(where: { $0.jobId == current.jobId }) {
       jobs.insert(current, at: 0)
@@ -98,14 +98,6 @@ struct JobsController<Context: RequestContext>: Sendable {
       throw APIError(.notFound, code: "job_not_found", message: "no job \(id) in this output folder's history")
     }
     return job
-  }
-
-  /// The running job's live totals in place of its last checkpoint.
-  private func live(_ job: JobSummary) -> JobSummary {
-    guard let current = engine.currentSummary(), current.jobId == job.jobId else { return job }
-    var merged = current
-    merged.settings = job.settings
-    return merged
   }
 
   private func paged<Element>(_ query: ListingQuery, _ fetch: (String?) async throws -> StorePage<Element>) async throws -> StorePage<Element> {

@@ -19,22 +19,29 @@ struct ServerHarness {
   let configuration: ServerConfiguration
   let metrics = PrometheusCollectorRegistry()
 
-  init<Source: UserSource, Store: MediaStore>(source: Source, store: Store, token: String? = nil, concurrency: Int = 8) throws {
-    directory = try TemporaryDirectory()
+  init<Source: UserSource, Store: MediaStore>(
+    source: Source,
+    store: Store,
+    token: String? = nil,
+    concurrency: Int = 8,
+    directory: TemporaryDirectory? = nil
+  ) throws {
+    self.directory = try directory ?? TemporaryDirectory()
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    history = try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: directory.appending("out")), syncing: nil, logger: logger)
+    history = try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: self.directory.appending("out")), syncing: nil, logger: logger)
     engine = BatchEngine(
-      source: source, store: store, layout: OutputLayout(root: directory.appending("out")),
+      source: source, store: store, layout: OutputLayout(root: self.directory.appending("out")),
       defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
       jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
     )
     configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
   }
 
-  static func demo(users: Int = 20, edgeCases: Bool = false, token: String? = nil) throws -> ServerHarness {
+  /// `directory`: an output folder an earlier server used, as after a restart.
+  static func demo(users: Int = 20, edgeCases: Bool = false, token: String? = nil, directory: TemporaryDirectory? = nil) throws -> ServerHarness {
     let catalog = DemoCatalog(userCount: users, includesEdgeCases: edgeCases)
-    return try ServerHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token)
+    return try ServerHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory)
   }
 
   func application() throws -> some ApplicationProtocol {
