@@ -74,6 +74,7 @@ class Server:
 
     name: str
     demo_users: int = 200
+    edge_cases: bool = False
     concurrency: Optional[int] = None
     token: Optional[str] = None
     port: int = field(default_factory=free_port)
@@ -96,6 +97,8 @@ class Server:
         ]
         if self.concurrency is not None:
             command += ["--concurrency", str(self.concurrency)]
+        if self.edge_cases:
+            command.append("--demo-edge-cases")
         env = dict(os.environ)
         # Serve the bundle in the work tree, not the copy built into the binary's resources.
         env.setdefault("MEDIABATCH_DASHBOARD_DIR", str(PUBLIC_DIR))

@@ -273,3 +273,39 @@ def test_page_has_no_horizontal_scroll(server: Server, browser, screenshot, widt
     page.wait_status({"processing"} | FINISHED)
     assert not page.has_horizontal_scroll(), f"horizontal scroll at {width} px while a job runs"
     page.wait_status(FINISHED, timeout=300)
+
+
+def test_history_survives_a_restart_and_a_job_with_failures_can_be_retried(make_server, browser, screenshot):
+    # setup: a job with failures, then a server restart on the same output folder
+    server = make_server(demo_users=20, edge_cases=True)
+    page = Dashboard(browser, server.url).open()
+    page.wait_connection("live")
+    page.click("start-button")
+    page.wait_status({"completed_with_errors"}, timeout=120)
+    first_job = server.api("/batch-process-results?limit=1")["job_id"]
+    failed = server.api(f"/jobs/{first_job}")["failed_files"]
+    assert failed > 0
+    server.stop()
+    server.start()
+    page.open()
+    page.wait_connection("live")
+
+    # act
+    rows = page.wait(lambda: page.all_by_test_id("history-row"), "the history after the restart")
+    assert [row.get_attribute("data-job-id") for row in rows] == [first_job]
+    button = page.wait(lambda: page._enabled("retry-failed"), "the retry button")
+    assert f"Retry {failed} failed" in button.text
+    screenshot("14-history-retry")
+    button.click()
+    page.wait_status({"processing"} | FINISHED)
+    page.wait_status(FINISHED, timeout=120)
+
+    # check
+    def retry_row():
+        rows = page.all_by_test_id("history-row")
+        return len(rows) == 2 and rows[0].get_attribute("data-job-id") != first_job and rows[0]
+    row = page.wait(retry_row, "the retry job at the top of the history")
+    assert f"retry of {first_job}" in row.text
+    retried = server.api(f"/jobs/{row.get_attribute('data-job-id')}")
+    assert retried["settings"]["retry_failed_of"] == first_job
+    assert retried["failed_files"] == failed and retried["total_files_downloaded"] == 0

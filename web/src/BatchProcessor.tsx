@@ -99,7 +99,13 @@ export function BatchProcessor() {
 
             <ErrorPanel snapshot={shown} />
             <ResultsPanel jobId={jobId} status={status} enabled={enabled} />
-            <JobHistory jobId={jobId} status={status} enabled={enabled} />
+            <JobHistory
+              jobId={jobId}
+              status={status}
+              enabled={enabled}
+              canStart={reachable && !isRunning(status)}
+              onRetryStarted={(nextJobId) => setOptimistic({ status: "processing", jobId: nextJobId, atUpdate: live.updates })}
+            />
           </>
         )}
       </main>

@@ -8,6 +8,7 @@ const STATUSES: readonly JobStatus[] = [
   "completed_with_errors",
   "stopped",
   "failed",
+  "interrupted",
 ];
 
 export const EMPTY_SNAPSHOT: StatusSnapshot = {

@@ -7,7 +7,8 @@ export type JobStatus =
   | "completed"
   | "completed_with_errors"
   | "stopped"
-  | "failed";
+  | "failed"
+  | "interrupted";
 
 export const RUNNING_STATUSES: readonly JobStatus[] = ["processing", "stopping"];
 
@@ -95,20 +96,32 @@ export interface JobSummary {
   successful_users: number;
   failed_users: number;
   total_files_downloaded: number;
+  skipped_files?: number;
   failed_files: number;
+  cancelled_files?: number;
   total_size_bytes: number;
   processing_time_seconds: number;
   dry_run: boolean;
+  settings?: JobSettings;
+}
+
+/** What a job was asked to do. */
+export interface JobSettings {
+  concurrency: number;
+  retry_failed_of?: string;
+  resumes?: string;
 }
 
 export interface JobList {
   jobs: JobSummary[];
+  next_cursor?: string | null;
 }
 
 export interface StartRequest {
   users?: string[];
   kinds?: string[];
   dry_run?: boolean;
+  retry_failed_of?: string;
 }
 
 export interface StartResponse {

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { api } from "../api/client";
 import { isRunning, type JobList, type JobStatus, type JobSummary } from "../api/types";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "../format";
@@ -12,10 +13,15 @@ interface JobHistoryProps {
   /** The current job's state: the list is fetched again whenever it changes, and every few seconds while it runs. */
   status: JobStatus;
   enabled: boolean;
+  /** A new job may start now (the server is reachable and no job runs). */
+  canStart: boolean;
+  /** A retry job was accepted. */
+  onRetryStarted: (jobId: string) => void;
 }
 
-/** Jobs run by this server process, newest first, with their totals. */
-export function JobHistory({ jobId, status, enabled }: JobHistoryProps) {
+/** Jobs run on this output folder, newest first, with their totals; a job with failures can be retried. */
+export function JobHistory({ jobId, status, enabled, canStart, onRetryStarted }: JobHistoryProps) {
+  const [retryError, setRetryError] = useState<string | null>(null);
   const { data, error, loading, reload } = useApiResource<JobList>(
     (signal) => api.jobs(signal),
     `${jobId ?? ""}|${status}`,
@@ -23,6 +29,13 @@ export function JobHistory({ jobId, status, enabled }: JobHistoryProps) {
   );
   useInterval(reload, isRunning(status) && enabled ? LIVE_REFRESH_MS : null);
   const jobs = data?.jobs ?? [];
+  const retry = (id: string) => {
+    setRetryError(null);
+    api.start({ retry_failed_of: id }).then(
+      (started) => onRetryStarted(started.job_id),
+      (error: Error) => setRetryError(error.message),
+    );
+  };
 
   return (
     <section className="card" data-testid="history-panel" id="history" aria-labelledby="history-title">
@@ -45,9 +58,14 @@ export function JobHistory({ jobId, status, enabled }: JobHistoryProps) {
           History could not be loaded: {error.message}
         </p>
       )}
+      {retryError && (
+        <p className="form-error" role="alert" data-testid="retry-error">
+          The retry could not start: {retryError}
+        </p>
+      )}
       {data && jobs.length === 0 ? (
         <p className="muted empty" data-testid="history-empty">
-          No job has run since the server started.
+          No job has run on this output folder yet.
         </p>
       ) : (
         jobs.length > 0 && (
@@ -61,11 +79,14 @@ export function JobHistory({ jobId, status, enabled }: JobHistoryProps) {
                   <th scope="col" className="num">Files</th>
                   <th scope="col" className="num">Size</th>
                   <th scope="col" className="num">Duration</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {jobs.map((job) => (
-                  <JobRow key={job.job_id} job={job} />
+                  <JobRow key={job.job_id} job={job} canRetry={canStart} onRetry={retry} />
                 ))}
               </tbody>
             </table>
@@ -76,7 +97,14 @@ export function JobHistory({ jobId, status, enabled }: JobHistoryProps) {
   );
 }
 
-function JobRow({ job }: { job: JobSummary }) {
+interface JobRowProps {
+  job: JobSummary;
+  canRetry: boolean;
+  onRetry: (jobId: string) => void;
+}
+
+function JobRow({ job, canRetry, onRetry }: JobRowProps) {
+  const unfinished = job.failed_files + (job.cancelled_files ?? 0);
   return (
     <tr data-testid="history-row" data-job-id={job.job_id} data-status={job.status}>
       <td data-label="Started" className="cell-user">
@@ -84,6 +112,8 @@ function JobRow({ job }: { job: JobSummary }) {
         <span className="user-folder muted mono">
           {job.job_id}
           {job.dry_run && <span className="tag">dry run</span>}
+          {job.settings?.retry_failed_of && <span className="tag">retry of {job.settings.retry_failed_of}</span>}
+          {job.settings?.resumes && <span className="tag">resumes {job.settings.resumes}</span>}
         </span>
       </td>
       <td data-label="Status" className="cell-status">
@@ -102,6 +132,20 @@ function JobRow({ job }: { job: JobSummary }) {
       </td>
       <td data-label="Duration" className="num">
         {formatDuration(job.processing_time_seconds)}
+      </td>
+      <td data-label="" className="cell-actions">
+        {unfinished > 0 && !job.dry_run && !isRunning(job.status) && (
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="retry-failed"
+            disabled={!canRetry}
+            onClick={() => onRetry(job.job_id)}
+            title={`Fetch again only the ${formatCount(unfinished)} failed or cancelled files of this job`}
+          >
+            Retry {formatCount(unfinished)} failed
+          </button>
+        )}
       </td>
     </tr>
   );

@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   completed_with_errors: "Completed with errors",
   stopped: "Stopped",
   failed: "Failed",
+  interrupted: "Interrupted",
   succeeded: "Succeeded",
 };
 
