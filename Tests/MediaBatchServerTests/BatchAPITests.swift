@@ -142,7 +142,8 @@ struct BatchAPITests {
         #expect(response.status == .ok)
         #expect(spec.hasPrefix("openapi: 3"))
         for path in ["/batch-process-users", "/batch-process-status", "/batch-process-results", "/batch-process-stop",
-          "/batch-process-events", "/jobs", "/jobs/{id}", "/healthz", "/metrics", "/openapi.yaml"] {
+          "/batch-process-events", "/jobs", "/jobs/{id}", "/jobs/{id}/users", "/jobs/{id}/items", "/healthz", "/metrics", "/openapi.yaml",
+        ] {
           #expect(spec.contains("\n  \(path):"), "the API description lacks \(path)")
         }
       }
