@@ -134,7 +134,7 @@ struct CrashResumeTests {
     #expect((again["files"] as? [String: Any])?["skipped"] as? Int == expected)
   }
 
-  @Test("--retry-failed runs only the failed items of the last job with failures; with none, there is nothing to retry")
+  @Test("--retry-failed runs only the failed items of the last job with failures; jobs lists both; with none, there is nothing to retry")
   func retryFailed() async throws {
     try #require(FileManager.default.isExecutableFile(atPath: binary), "no mediabatch binary at \(binary)")
     let directory = try TemporaryDirectory()
@@ -157,6 +157,13 @@ struct CrashResumeTests {
     #expect(files["failed"] as? Int == failedFiles)
     #expect(files["downloaded"] as? Int == 0)
     #expect((retried["users"] as? [String: Any])?["total"] as? Int == (failed["users"] as? [String: Any])?["failed"] as? Int)
+
+    let history = try await ChildProcess.run(binary, ["jobs", output])
+    #expect(history.status == 0)
+    let lines = history.output.split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines.first?.contains("(retry of \(failed["job_id"] as? String ?? "?"))") == true)
+    #expect(lines.last?.hasPrefix(failed["job_id"] as? String ?? "?") == true)
 
     let unknown = try await ChildProcess.run(binary, run + ["--retry-failed", "20990101-000000-0000"])
     #expect(unknown.status == 2)
