@@ -36,16 +36,18 @@ public struct StorePage<Element: Sendable>: Sendable {
 
 /// Reading the history: jobs, and a job's per-user and per-item results, paged with opaque cursors.
 extension SQLiteJobStore {
-  /// Jobs, newest first.
+  /// Jobs, newest first (in the order they started: ids alone do not order jobs started within the same second).
   public func jobs(cursor: String? = nil, limit: Int = 50) async throws -> StorePage<JobSummary> {
-    try await writer.read { db in
+    let before = try cursor.map { cursor throws(InvalidCursor) in try Self.position(cursor) } ?? .max
+    return try await writer.read { db in
       let rows = try Row.fetchAll(
         db,
-        sql: "SELECT * FROM jobs WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-        arguments: [cursor, cursor, limit + 1]
+        sql: "SELECT rowid, * FROM jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?",
+        arguments: [before, limit + 1]
       )
       let jobs = rows.prefix(limit).map(Self.summary)
-      return StorePage(elements: Array(jobs), nextCursor: rows.count > limit ? jobs.last?.jobId : nil)
+      let next = rows.count > limit ? rows[limit - 1]["rowid"] as Int64? : nil
+      return StorePage(elements: Array(jobs), nextCursor: next.map(String.init))
     }
   }
 
@@ -59,7 +61,7 @@ extension SQLiteJobStore {
   public func latestJob(withFailures: Bool = false) async throws -> JobSummary? {
     try await writer.read { db in
       let filter = withFailures ? "WHERE files_failed > 0 OR files_cancelled > 0" : ""
-      return try Row.fetchOne(db, sql: "SELECT * FROM jobs \(filter) ORDER BY id DESC LIMIT 1").map(Self.summary)
+      return try Row.fetchOne(db, sql: "SELECT * FROM jobs \(filter) ORDER BY rowid DESC LIMIT 1").map(Self.summary)
     }
   }
 

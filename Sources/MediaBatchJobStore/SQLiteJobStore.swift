@@ -98,7 +98,7 @@ public final class SQLiteJobStore: JobStore {
   /// Call once the output folder's lock is held, when no other process can be running a job here.
   public func markInterruptedJobs() throws -> [JobSummary] {
     try writer.write { db in
-      let rows = try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE status IN ('processing', 'stopping') ORDER BY id")
+      let rows = try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE status IN ('processing', 'stopping') ORDER BY rowid")
       try db.execute(
         sql: "UPDATE jobs SET status = 'interrupted', finished_at = updated_at WHERE status IN ('processing', 'stopping')"
       )
@@ -118,7 +118,7 @@ public final class SQLiteJobStore: JobStore {
     await write("job \(job.jobId) started") { db in
       try db.execute(
         sql: """
-          INSERT OR REPLACE INTO jobs (id, status, source_kind, source_description, source_is_demo, dry_run, settings,
+          INSERT INTO jobs (id, status, source_kind, source_description, source_is_demo, dry_run, settings,
             started_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
@@ -128,7 +128,7 @@ public final class SQLiteJobStore: JobStore {
         ]
       )
       // Per-user and per-item results are kept for the most recent jobs; the jobs themselves for good.
-      let keep = "SELECT id FROM jobs ORDER BY id DESC LIMIT \(Self.jobsWithResultsKept)"
+      let keep = "SELECT id FROM jobs ORDER BY rowid DESC LIMIT \(Self.jobsWithResultsKept)"
       try db.execute(sql: "DELETE FROM items WHERE job_id NOT IN (\(keep))")
       try db.execute(sql: "DELETE FROM users WHERE job_id NOT IN (\(keep))")
     }

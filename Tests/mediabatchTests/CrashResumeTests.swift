@@ -100,12 +100,12 @@ struct CrashResumeTests {
     let database = try DatabaseQueue(path: SQLiteJobStore.path(outputRoot: output))
     let (statuses, lastJob, recordedFiles, kept, duplicates, resumedItems) = try await database.read { db in
       (
-        try String.fetchAll(db, sql: "SELECT status FROM jobs ORDER BY id"),
-        try String.fetchOne(db, sql: "SELECT id FROM jobs ORDER BY id DESC LIMIT 1") ?? "",
+        try String.fetchAll(db, sql: "SELECT status FROM jobs ORDER BY rowid"),
+        try String.fetchOne(db, sql: "SELECT id FROM jobs ORDER BY rowid DESC LIMIT 1") ?? "",
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files") ?? -1,
         try Int.fetchOne(
           db,
-          sql: "SELECT COUNT(*) FROM items WHERE job_id = (SELECT MAX(id) FROM jobs) AND status IN ('downloaded', 'skipped')"
+          sql: "SELECT COUNT(*) FROM items WHERE job_id = (SELECT id FROM jobs ORDER BY rowid DESC LIMIT 1) AND status IN ('downloaded', 'skipped')"
         ) ?? -1,
         // An item downloaded by more than one job: fetched again after it was complete.
         try Int.fetchOne(
