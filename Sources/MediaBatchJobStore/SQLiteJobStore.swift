@@ -58,13 +58,25 @@ public final class SQLiteJobStore: JobStore {
     do {
       pool = try DatabasePool(path: path, configuration: configuration)
     } catch {
-      throw OpenError(description: "the job store \(path) cannot be opened: \(error)")
+      throw OpenError(
+        description: "the job store \(path) cannot be opened: \(error). The exported files do not depend on it: "
+          + "move it away to start a new history (the next run checks every file against the store)."
+      )
     }
     self.path = path
     self.writer = pool
     self.syncDirectory = syncDirectory
     self.logger = logger
-    try migrate()
+    do {
+      try migrate()
+    } catch let error as OpenError {
+      throw error
+    } catch {
+      throw OpenError(
+        description: "the job store \(path) cannot be read: \(error). The exported files do not depend on it: "
+          + "move it away to start a new history (the next run checks every file against the store)."
+      )
+    }
   }
 
   /// A store that lives as long as the process: for dry runs and tests.

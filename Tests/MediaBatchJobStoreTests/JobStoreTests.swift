@@ -95,6 +95,21 @@ struct JobStoreTests {
     #expect(applied == ["v1", "v2", "v99"])
   }
 
+  @Test("a file that is not a job store is refused with a message that says what to do")
+  func refusesGarbage() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.appending("state.sqlite")
+    try Data(repeating: 0x41, count: 8_192).write(to: URL(fileURLWithPath: path))
+
+    #expect {
+      _ = try SQLiteJobStore(path: path, syncing: nil, logger: Self.logger)
+    } throws: { error in
+      let message = "\(error)"
+      return error is SQLiteJobStore.OpenError && message.contains(path) && message.contains("move it away")
+    }
+  }
+
   @Test("results are written at checkpoints, paged with a cursor, and filtered by status and error code")
   func recordsAndPages() async throws {
     let store = try SQLiteJobStore(inMemoryWith: Self.logger)
