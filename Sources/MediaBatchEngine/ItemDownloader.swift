@@ -382,13 +382,22 @@ enum DownloadFailure {
   }
 }
 
-/// The directories already created in this job, so each is created once.
+/// Directories created lately, so that the items of a user create theirs once. Bounded: it forgets everything when it
+/// is full (creating an existing directory again only costs a system call), so memory does not grow with the users.
 final class DirectoryCache: Sendable {
   private let created = Mutex<Set<String>>([])
+  private let capacity: Int
+
+  init(capacity: Int = 4_096) {
+    self.capacity = capacity
+  }
 
   func ensure(_ path: String) throws(FileSystemError) {
     if created.withLock({ $0.contains(path) }) { return }
     try FileOperations.createDirectory(path)
-    created.withLock { _ = $0.insert(path) }
+    created.withLock { created in
+      if created.count >= capacity { created.removeAll(keepingCapacity: true) }
+      created.insert(path)
+    }
   }
 }

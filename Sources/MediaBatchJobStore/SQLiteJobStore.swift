@@ -51,6 +51,9 @@ public final class SQLiteJobStore: JobStore {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
+    // Reads are few (one user's records at a time, the API's pages): two connections are plenty, and each has its
+    // own page cache.
+    configuration.maximumReaderCount = 2
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
@@ -67,6 +70,7 @@ public final class SQLiteJobStore: JobStore {
     self.writer = pool
     self.syncDirectory = syncDirectory
     self.logger = logger
+    self.keepsOnlyProblems = false
     do {
       try migrate()
     } catch let error as OpenError {
@@ -79,14 +83,18 @@ public final class SQLiteJobStore: JobStore {
     }
   }
 
-  /// A store that lives as long as the process: for dry runs and tests.
-  public init(inMemoryWith logger: Logger) throws {
+  /// A store that lives as long as the process: for dry runs and tests. With `keepingOnlyProblems`, it keeps only
+  /// the users and items that did not succeed, so that memory does not grow with the size of the export.
+  public init(inMemoryWith logger: Logger, keepingOnlyProblems: Bool = false) throws {
     path = nil
     writer = try DatabaseQueue()
     syncDirectory = nil
     self.logger = logger
+    self.keepsOnlyProblems = keepingOnlyProblems
     try migrate()
   }
+
+  private let keepsOnlyProblems: Bool
 
   private func migrate() throws {
     let migrator = JobStoreSchema.migrator
@@ -153,10 +161,12 @@ public final class SQLiteJobStore: JobStore {
   }
 
   public func itemFinished(_ item: FinishedItem) {
+    if keepsOnlyProblems, item.outcome.status != .failed, item.outcome.status != .cancelled { return }
     pending.withLock { $0.items.append(item) }
   }
 
   public func userFinished(jobId: String, _ result: UserResult) {
+    if keepsOnlyProblems, result.status == .succeeded { return }
     pending.withLock { $0.users.append((jobId, result)) }
   }
 

@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
     var interrupted: [JobSummary] = []
     if dryRun {
       // A dry run writes nothing into the output folder, its history included.
-      jobStore = try SQLiteJobStore(inMemoryWith: logger)
+      jobStore = try SQLiteJobStore(inMemoryWith: logger, keepingOnlyProblems: true)
     } else {
       try settings.checkOutputIsWritable()
       lock = try settings.lockOutput(command: "mediabatch run")

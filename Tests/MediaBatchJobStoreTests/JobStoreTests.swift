@@ -149,6 +149,23 @@ struct JobStoreTests {
     await #expect(throws: InvalidCursor.self) { try await store.users(ofJob: "j1", cursor: "abc") }
   }
 
+  @Test("a store keeping only problems records failed users and items, nothing of those that succeeded")
+  func keepsOnlyProblems() async throws {
+    let store = try SQLiteJobStore(inMemoryWith: Self.logger, keepingOnlyProblems: true)
+    await store.jobStarted(Self.job("j1"))
+    let good = Self.item("j1", user: "u1", id: "a", status: .downloaded)
+    let bad = Self.item("j1", user: "u2", id: "b", status: .failed, error: .notFound)
+    store.itemFinished(good)
+    store.itemFinished(bad)
+    store.userFinished(jobId: "j1", UserResult(userId: "u1", email: nil, folder: "u1_folder", outcomes: [good.outcome]))
+    store.userFinished(jobId: "j1", UserResult(userId: "u2", email: nil, folder: "u2_folder", outcomes: [bad.outcome]))
+    await store.jobFinished(Self.job("j1", .completedWithErrors))
+
+    #expect(try await store.users(ofJob: "j1").elements.map(\.userId) == ["u2"])
+    #expect(try await store.items(ofJob: "j1").elements.map(\.outcome.id) == ["b"])
+    #expect(try await store.job("j1")?.status == .completedWithErrors)
+  }
+
   @Test("a partial download is recorded until its item finishes; one that starts and ends within a batch is never written")
   func partialsLiveUntilTheItemEnds() async throws {
     let store = try SQLiteJobStore(inMemoryWith: Self.logger)
