@@ -78,4 +78,15 @@ struct NameSanitizerTests {
     let multibyte = NameSanitizer.fileName(String(repeating: "日", count: 120) + ".wav")
     #expect(multibyte.map { $0.utf8.count <= NameSanitizer.maximumNameBytes && $0.hasSuffix(".wav") } == true)
   }
+
+  @Test(
+    "trimming drops whitespace and line breaks at both ends only",
+    arguments: [
+      ("", ""), ("   ", ""), ("a", "a"), (" a ", "a"), ("\r\n a\tb \r\n", "a\tb"), ("日本 語\u{3000}", "日本 語"), ("x\n", "x"),
+    ]
+  )
+  func trimming(input: String, expected: String) {
+    #expect(input.trimmingWhitespace() == expected)
+    #expect(input[...].trimmingWhitespace() == expected)
+  }
 }

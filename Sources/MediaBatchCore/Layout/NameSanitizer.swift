@@ -124,7 +124,11 @@ public enum NameSanitizer {
 extension StringProtocol {
   /// Drops whitespace and line breaks at both ends (a `\r\n` pair is one `Character`, so test `isWhitespace`).
   public func trimmingWhitespace() -> String {
-    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+    let last = lastIndex(where: { !$0.isWhitespace }) ?? first
+    // Nothing to trim, the common case: no new string is built character by character.
+    if first == startIndex, index(after: last) == endIndex { return String(self) }
+    return String(self[first...last])
   }
 }
 
