@@ -1,0 +1,212 @@
+"""The servers a benchmark run starts and stops: nginx (one per data set), the Firestore emulator, the latency proxy."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from . import datasets
+
+BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_DIR = os.path.dirname(BENCH_DIR)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=30.0, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("the server exited ({}) before listening on {}".format(process.returncode, port))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing answered on 127.0.0.1:{} in {:.0f} s".format(port, timeout))
+
+
+def read_ready_line(process, what, timeout=120.0):
+    """Waits for `READY <port>` on the process's stdout and returns the port."""
+    result = {}
+
+    def read():
+        for line in process.stdout:
+            if line.startswith("READY "):
+                result["port"] = int(line.split()[1])
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if "port" not in result:
+        process.terminate()
+        raise RuntimeError("{} did not start (no READY line in {:.0f} s)".format(what, timeout))
+    return result["port"]
+
+
+class Nginx:
+    """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template)."""
+
+    def __init__(self, dataset, work_dir, access_log=False):
+        self.dataset = dataset
+        self.work = os.path.join(work_dir, "nginx-" + dataset.spec.name)
+        self.access_log = os.path.join(self.work, "access.log") if access_log else None
+        self.port = None
+        self.process = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:{}".format(self.port)
+
+    def start(self):
+        os.makedirs(os.path.join(self.work, "nginx-tmp"), exist_ok=True)
+        self.port = free_port()
+        with open(os.path.join(BENCH_DIR, "nginx.conf.template"), encoding="utf-8") as f:
+            config = f.read()
+        log = '{} bench'.format(self.access_log) if self.access_log else "off"
+        for key, value in (("@WORK@", self.work), ("@DATA@", self.dataset.root), ("@PORT@", str(self.port)),
+                           ("@GENERATION@", datasets.GENERATION), ("@ACCESS_LOG@", log),
+                           ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER)):
+            config = config.replace(key, value)
+        path = os.path.join(self.work, "nginx.conf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(config)
+        self.process = subprocess.Popen([nginx_binary(), "-c", path, "-p", self.work, "-e", os.path.join(self.work, "nginx-error.log")],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_for_port(self.port, process=self.process)
+        except RuntimeError as error:
+            raise RuntimeError("nginx: {}: {}".format(error, self.process.stderr.read().decode(errors="replace")))
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests, then exit
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def nginx_binary():
+    for candidate in ("/usr/sbin/nginx", "/usr/bin/nginx"):
+        if os.path.exists(candidate):
+            return candidate
+    return "nginx"
+
+
+class LatencyProxy:
+    def __init__(self, upstream_port, latency_ms, log_path):
+        self.log_path = log_path
+        self.upstream_port = upstream_port
+        self.latency_ms = latency_ms
+        self.process = None
+        self.port = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:{}".format(self.port)
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(BENCH_DIR, "latency_proxy.py"), "--upstream", "127.0.0.1:{}".format(self.upstream_port),
+             "--latency-ms", str(self.latency_ms)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.port = read_ready_line(self.process, "the latency proxy", timeout=20)
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        if self.process:
+            self.log.close()
+
+
+def gcloud_env(config_dir):
+    """Environment for gcloud with a throwaway configuration: no credentials, no update checks, no reporting."""
+    env = dict(os.environ)
+    env["CLOUDSDK_CONFIG"] = config_dir
+    env["CLOUDSDK_CORE_DISABLE_PROMPTS"] = "1"
+    env["CLOUDSDK_CORE_DISABLE_USAGE_REPORTING"] = "true"
+    env["CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK"] = "true"
+    env["CLOUDSDK_AUTH_DISABLE_CREDENTIALS"] = "true"
+    env["CLOUDSDK_CORE_PROJECT"] = "bench"
+    return env
+
+
+class FirestoreEmulator:
+    """The official Firestore emulator, through the repo's scripts/emulators/firestore_emulator.sh."""
+
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.process = None
+        self.port = None
+
+    @property
+    def host(self):
+        return "127.0.0.1:{}".format(self.port)
+
+    def start(self):
+        env = gcloud_env(os.path.join(self.work_dir, "gcloud-config"))
+        if not env.get("FIRESTORE_EMULATOR_DIR"):
+            sdk_root = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"], env=env,
+                                      capture_output=True, text=True, check=True).stdout.strip()
+            env["FIRESTORE_EMULATOR_DIR"] = os.path.join(sdk_root, "platform", "cloud-firestore-emulator")
+        self.emulator_dir = env["FIRESTORE_EMULATOR_DIR"]
+        self.log = open(os.path.join(self.work_dir, "firestore-emulator.log"), "w")
+        self.process = subprocess.Popen([os.path.join(REPO_DIR, "scripts", "emulators", "firestore_emulator.sh"), "--port", "0"],
+                                        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.port = read_ready_line(self.process, "the Firestore emulator")
+        return self
+
+    def version(self):
+        try:
+            with open(os.path.join(self.emulator_dir, "..", "..", "VERSION"), encoding="utf-8") as f:
+                sdk = f.read().strip()
+        except OSError:
+            sdk = "?"
+        return "cloud-firestore-emulator (google-cloud-cli {})".format(sdk)
+
+    def seed(self, dataset, batch=500, workers=2):
+        """Writes the data set's users and metadata documents with documents:commit (as seed.py does)."""
+        writes = datasets.firestore_writes(dataset)
+        batches = [writes[i:i + batch] for i in range(0, len(writes), batch)]
+        url = "http://{}/v1/projects/{}/databases/(default)/documents:commit".format(self.host, dataset.spec.project)
+        metadata = [b for b in batches if "email_users" not in b[-1]["update"]["name"]]
+        users = [b for b in batches if b not in metadata]
+
+        def commit(writes_batch):
+            request = urllib.request.Request(url, data=json.dumps({"writes": writes_batch}).encode(), method="POST",
+                                             headers={"Authorization": "Bearer owner", "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=120) as response:
+                response.read()
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(commit, metadata))  # metadata documents first, then the users that point at them
+            list(pool.map(commit, users))
+        return len(writes)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # the script stops its JVM on SIGTERM
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.log.close()
