@@ -41,7 +41,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       store: store, retry: settings.retry, progress: progress, directories: DirectoryCache(), pool: pool, jobId: id, jobStore: jobStore
     )
     // A retry job visits only the users with failures in the job it retries, and fetches only those items.
-    let retrying = settings.retryFailedOf == nil ? nil : await jobStore.failedItems(ofJob: settings.retryFailedOf!)
+    var retrying: [String: Set<String>]?
+    if let retried = settings.retryFailedOf { retrying = await jobStore.failedItems(ofJob: retried) }
     let ledger = UserLedger()
     var folders = UserFolderNames()
     var stoppedEarly = false
@@ -179,6 +180,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
         kept.metadata = item.metadata
         kept.attempts = 0
         kept.error = nil
+        kept.resumedFrom = nil
         plan.kept.append(kept)
         continue
       }
