@@ -66,7 +66,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
 
   private func fetch(_ item: MediaItem, to destination: Destination, previous: Previous) async -> Result {
     if let (skipped, stamp) = await existingCopy(item, at: destination, previous: previous) {
-      return Result(outcome: skipped, countedBytes: item.declaredSize ?? skipped.size ?? 0, stamp: stamp)
+      // A record that is still true as it stands is not written again.
+      return Result(outcome: skipped.outcome, countedBytes: item.declaredSize ?? skipped.outcome.size ?? 0, stamp: skipped.recordChanged ? stamp : nil)
     }
     var outcome = ItemOutcome(
       id: item.id,
@@ -163,9 +164,14 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   /// must have the recorded size and CRC32C; when the job store recorded it in a job that ended normally and its
   /// size and modification time are unchanged, the file is not read again. A file with no record (its job died
   /// before recording it) counts when its size and CRC32C are those the store declares for the object now.
-  private func existingCopy(_ item: MediaItem, at destination: Destination, previous: Previous) async -> (ItemOutcome, FileStamp)? {
+  private func existingCopy(
+    _ item: MediaItem,
+    at destination: Destination,
+    previous: Previous
+  ) async -> ((outcome: ItemOutcome, recordChanged: Bool), FileStamp)? {
     guard let stamp = FileOperations.stamp(destination.finalPath) else { return nil }
     var outcome: ItemOutcome
+    var recordChanged = true
     if let record = previous.completed {
       guard record.localPath == destination.relativePath, record.location == item.location, let generation = record.generation,
         let size = record.size, let crc32c = record.crc32c, stamp.size == size
@@ -176,6 +182,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         guard let local = FileOperations.checksum(destination.finalPath), local.size == size, CRC32C.hex(local.crc32c) == crc32c
         else { return nil }
       }
+      recordChanged = !untouched
       outcome = record
     } else {
       guard let info = try? await store.objectInfo(of: item.location), let size = info.size, let crc32c = info.crc32c,
@@ -195,7 +202,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     outcome.attempts = 0
     outcome.error = nil
     outcome.resumedFrom = nil
-    return (outcome, stamp)
+    return ((outcome, recordChanged), stamp)
   }
 
   /// Picks up the `.partial` file an earlier job left: kept when the object still has the generation its bytes came
