@@ -60,11 +60,11 @@ struct CrashResumeTests {
     let afterListing = filesOnDisk(output).final.count
     #expect(afterListing > 0 && afterListing < 20)
 
-    // 2. Mid-file: one download at a time at 20 KiB/s; killed once a partial file has grown by 24 KiB, more than a
-    //    checkpoint after its first byte.
+    // 2. Mid-file: one download at a time at 10 KiB/s; killed once a partial file has grown by 20 KiB, two seconds
+    //    (four checkpoints) after its first byte, so its record is written.
     let before = filesOnDisk(output).partial
-    let midFile = try await runAndKill(output, ["--demo-kib-per-second", "20", "--concurrency", "1"]) {
-      filesOnDisk(output).partial.contains { path, size in size >= (before[path] ?? 0) + 24 * 1024 }
+    let midFile = try await runAndKill(output, ["--demo-kib-per-second", "10", "--concurrency", "1"]) {
+      filesOnDisk(output).partial.contains { path, size in size >= (before[path] ?? 0) + 20 * 1024 }
     }
     #expect(midFile.contains("was interrupted"), "stderr: \(midFile)")
     let partialsLeft = filesOnDisk(output).partial
