@@ -177,11 +177,9 @@ public final class SQLiteJobStore: JobStore {
     }
   }
 
+  /// The last checkpoint, with the job's final state.
   public func jobFinished(_ job: JobSummary) async {
-    await write("job \(job.jobId) finished") { db in
-      try self.writePending(db)
-      try Self.updateTotals(job, db)
-    }
+    await checkpoint(job)
   }
 
   /// Runs a write transaction; a failure is logged, never thrown into the export (its files are still verified and

@@ -178,3 +178,12 @@ struct ResolvedSettings {
     }
   }
 }
+
+extension JobSummary {
+  /// What a job whose process died left, told when the folder is opened again.
+  func interruptedNotice(pickedUpBy nextJob: String) -> String {
+    let started = ISO8601DateFormatter().string(from: startedAt)
+    return "Job \(jobId) (started \(started)) was interrupted after \(Terminal.count(totalFilesDownloaded + skippedFiles)) files were "
+      + "recorded. \(nextJob) resumes it: exported files are checked and kept, partial downloads continue where they stopped."
+  }
+}

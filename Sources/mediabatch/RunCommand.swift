@@ -62,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
       (jobStore, interrupted) = try settings.openJobStore(logger: logger)
     }
     defer { withExtendedLifetime(lock) {} }
-    for job in interrupted { Terminal.writeError(Self.interruptedNotice(job)) }
+    for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "This job")) }
     let retried = try await retriedJob(in: jobStore, output: settings.outputDirectory)
 
     let runtime = try await settings.makeRuntime(jobStore: jobStore, logger: logger)
@@ -87,13 +87,6 @@ struct RunCommand: AsyncParsableCommand {
     throw ExitCode(report.exitCode)
   }
 
-  /// What a job whose process died left, told before the job that picks it up starts.
-  static func interruptedNotice(_ job: JobSummary) -> String {
-    let started = ISO8601DateFormatter().string(from: job.startedAt)
-    return "Job \(job.jobId) (started \(started)) was interrupted after \(Terminal.count(job.totalFilesDownloaded + job.skippedFiles)) "
-      + "files were recorded. This job resumes it: exported files are checked and kept, partial downloads continue where they stopped."
-  }
-
   /// The job `--retry-failed` names, checked against the history.
   private func retriedJob(in store: SQLiteJobStore, output: String) async throws -> String? {
     guard let retryFailed else { return nil }
@@ -105,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
       return job.jobId
     }
     guard try await store.job(retryFailed) != nil else {
-      throw ValidationError("--retry-failed: no job \(retryFailed) in the history of \(output)")
+      throw ValidationError("--retry-failed: no job \(retryFailed) in the history of \(output); `mediabatch jobs \(output)` lists them")
     }
     return retryFailed
   }

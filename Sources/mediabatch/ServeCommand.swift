@@ -46,11 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let logger = settings.makeLogger(label: "mediabatch")
     let (history, interrupted) = try settings.openJobStore(logger: logger)
-    for job in interrupted {
-      Terminal.writeError(
-        "Job \(job.jobId) was interrupted; the next job started here resumes it (exported files are kept, partial downloads continue)."
-      )
-    }
+    for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "The next job started here")) }
     let registry = PrometheusCollectorRegistry()
     let runtime = try await settings.makeRuntime(jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: registry))
     let engine = runtime.engine
