@@ -4,6 +4,7 @@ import Foundation
 import MediaBatchCore
 public import MediaBatchEngine
 public import MediaBatchJobStore
+import NIOCore
 public import Prometheus
 
 /// Builds the HTTP application around an engine: the composition root that `mediabatch serve` and the tests share.
@@ -17,14 +18,58 @@ public func buildApplication(
   onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws(ServerConfigurationError) -> some ApplicationProtocol {
   try configuration.validate()
-  let router = buildRouter(engine: engine, history: history, configuration: configuration, metrics: metrics, dashboard: .bundled())
+  let hosts = HostPolicy(configuration: configuration)
+  let router = buildRouter(
+    engine: engine, history: history, configuration: configuration, metrics: metrics, dashboard: .bundled(),
+    guard: RequestGuard(token: configuration.apiToken, hosts: hosts)
+  )
+  let idle = configuration.connectionIdleTimeout.components
   return Application(
-    router: router,
+    responder: FrontDoor(router: router.buildResponder(), hosts: hosts),
+    server: .http1(configuration: .init(idleTimeout: .seconds(max(1, idle.seconds)))),
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MediaBatch"),
     services: [engine],
-    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+    onServerRunning: { channel in
+      let port = channel.localAddress?.port ?? configuration.port
+      hosts.serverIsListening(on: port)
+      await onServerRunning(port)
+    },
     logger: logger
   )
+}
+
+/// Every route, from one table: the API behind the token, and the few that are open to anyone.
+func routeTable<Context: RequestContext>(
+  engine: BatchEngine,
+  history: SQLiteJobStore,
+  configuration: ServerConfiguration,
+  metrics: PrometheusCollectorRegistry,
+  dashboard: DashboardFiles
+) -> RouteTable<Context> {
+  var table = RouteTable<Context>()
+  table.add(BatchController(engine: engine, history: history).endpoints)
+  table.add(
+    EventsController(
+      engine: engine, slots: EventStreamSlots(capacity: configuration.maxEventStreams), heartbeat: configuration.eventHeartbeat,
+      idleTimeout: configuration.eventStreamIdleTimeout
+    ).endpoints)
+  table.add(JobsController(engine: engine, history: history).endpoints)
+  let openAPI = ByteBuffer(
+    bytes: Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "OpenAPI")
+      .flatMap { try? Data(contentsOf: $0) } ?? Data())
+  table.add([
+    .get(APIPaths.metrics) { _, _ -> Response in
+      Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+    },
+    .get(APIPaths.health, access: .open) { _, _ in Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status) },
+    .get(APIPaths.openAPI, access: .open) { _, _ -> Response in
+      Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: openAPI))
+    },
+  ])
+  table.add(dashboard.endpoints())
+  return table
 }
 
 func buildRouter(
@@ -32,43 +77,14 @@ func buildRouter(
   history: SQLiteJobStore,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry,
-  dashboard: DashboardFiles
+  dashboard: DashboardFiles,
+  guard requestGuard: RequestGuard
 ) -> Router<BasicRequestContext> {
-  let router = Router(context: BasicRequestContext.self)
+  let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
   router.add(middleware: ErrorMiddleware())
-  if let token = configuration.apiToken {
-    router.add(middleware: TokenAuthenticator(token: token))
-  }
-  BatchController(engine: engine, history: history).register(on: router)
-  EventsController(engine: engine).register(on: router)
-  JobsController(engine: engine, history: history).register(on: router)
-  router.get(RouterPath(APIPaths.health)) { _, _ in
-    Health(status: "ok", source: engine.sourceInfo, jobStatus: engine.status)
-  }
-  let openAPI = ByteBuffer(bytes: Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "OpenAPI")
-    .flatMap { try? Data(contentsOf: $0) } ?? Data())
-  router.get(RouterPath(APIPaths.openAPI)) { _, _ -> Response in
-    Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: openAPI))
-  }
-  router.get(RouterPath(APIPaths.metrics)) { _, _ -> Response in
-    var headers = HTTPFields()
-    headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
-  }
-  let allowed: [(String, [HTTPRequest.Method])] = [
-    (APIPaths.start, [.post]), (APIPaths.stop, [.post]), (APIPaths.status, [.get]), (APIPaths.results, [.get]),
-    (APIPaths.events, [.get]), (APIPaths.jobs, [.get]), (APIPaths.jobs + "/:id", [.get]), (APIPaths.jobs + "/:id/users", [.get]),
-    (APIPaths.jobs + "/:id/items", [.get]), (APIPaths.health, [.get]),
-    (APIPaths.metrics, [.get]), (APIPaths.openAPI, [.get]),
-  ]
-  for (path, methods) in allowed {
-    for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method) {
-      router.on(RouterPath(path), method: method) { request, _ -> Response in
-        throw APIError.methodNotAllowed(method, request.uri.path, allowed: methods)
-      }
-    }
-  }
-  dashboard.register(on: router)
+  let table: RouteTable<BasicRequestContext> = routeTable(
+    engine: engine, history: history, configuration: configuration, metrics: metrics, dashboard: dashboard)
+  table.register(on: router, guard: requestGuard)
   return router
 }
 

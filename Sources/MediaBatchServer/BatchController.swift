@@ -3,16 +3,13 @@ public import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchJobStore
 
-/// The seed's batch endpoints: start, status, results, stop.
+/// The batch endpoints of the compatible API: start, status, results, stop.
 struct BatchController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
   let history: SQLiteJobStore
 
-  func register(on router: Router<Context>) {
-    router.post(RouterPath(APIPaths.start), use: start)
-    router.get(RouterPath(APIPaths.status), use: status)
-    router.get(RouterPath(APIPaths.results), use: resultsPage)
-    router.post(RouterPath(APIPaths.stop), use: stop)
+  var endpoints: [Endpoint<Context>] {
+    [.post(APIPaths.start, start), .get(APIPaths.status, status), .get(APIPaths.results, resultsPage), .post(APIPaths.stop, stop)]
   }
 
   struct Started: ResponseEncodable {

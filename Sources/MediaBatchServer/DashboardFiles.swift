@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// The dashboard's built files, read once at start and served from memory: `index.html` is never cached, hashed
-/// assets are cached for a year, and any other non-API GET gets `index.html` so client-side routes work.
+/// The dashboard's built files, read once at start and served from memory, each at its own path and `index.html` at
+/// `/` too: `index.html` is never cached, hashed assets are cached for a year. Nothing else is served from here.
 struct DashboardFiles: Sendable {
   struct File: Sendable {
     var bytes: ByteBuffer
@@ -38,14 +38,10 @@ struct DashboardFiles: Sendable {
 
   var isEmpty: Bool { files["/index.html"] == nil }
 
-  func register<Context: RequestContext>(on router: Router<Context>) {
-    router.get("/") { _, _ in try response(for: "/index.html") }
-    router.get("/**") { request, _ in
-      let path = request.uri.path
-      if files[path] != nil { return try response(for: path) }
-      if APIPaths.isAPI(path) { throw APIError.notFound(path) }
-      return try response(for: "/index.html")
-    }
+  /// Open to anyone: the page and its assets hold no data; the page asks for the token itself.
+  func endpoints<Context: RequestContext>() -> [Endpoint<Context>] {
+    let root = Endpoint<Context>.get("/", access: .open) { _, _ in try response(for: "/index.html") }
+    return [root] + files.keys.sorted().map { path in .get(path, access: .open) { _, _ in try response(for: path) } }
   }
 
   private func response(for path: String) throws -> Response {

@@ -8,6 +8,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
       return try await next(request, context)
     } catch let error as APIError {
       return try error.response(from: request, context: context)
+    } catch let error as HTTPError where error.status == .notFound {
+      return try APIError.notFound(request.uri.path).response(from: request, context: context)
     } catch let error as any HTTPResponseError {
       let code: String =
         switch error.status {

@@ -5,24 +5,34 @@ import MediaBatchCore
 import MediaBatchEngine
 import ServiceLifecycle
 
-/// `GET /batch-process-events`: the engine's events as Server-Sent Events.
+/// `GET /batch-process-events`: the engine's events as Server-Sent Events, to at most `slots.capacity` clients at once.
 struct EventsController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
-  /// How often an idle stream sends a comment, so proxies keep it open and a gone client is noticed.
-  var keepAliveInterval: Duration = .seconds(15)
+  let slots: EventStreamSlots
+  /// How often an idle stream sends a comment, so proxies keep it open and a client that has gone is noticed.
+  let heartbeat: Duration
+  /// A stream that has carried no event for this long ends; `EventSource` reconnects by itself.
+  let idleTimeout: Duration
 
-  func register(on router: Router<Context>) {
-    router.get(RouterPath(APIPaths.events), use: stream)
+  var endpoints: [Endpoint<Context>] {
+    [.get(APIPaths.events, access: .tokenOrQueryParameter, stream)]
   }
 
   private enum Outbound: Sendable {
     case envelope(EventEnvelope)
-    case keepAlive
+    case heartbeat
   }
 
   @Sendable func stream(_ request: Request, context: Context) async throws -> Response {
+    guard let slot = slots.take() else {
+      throw APIError(
+        .serviceUnavailable, code: "too_many_event_streams",
+        message: "\(slots.capacity) event streams are open already; try again shortly, or poll GET \(APIPaths.status)",
+        headers: [.retryAfter: "5"])
+    }
     let engine = self.engine
-    let interval = keepAliveInterval
+    let heartbeat = self.heartbeat
+    let idleTimeout = self.idleTimeout
     var headers = HTTPFields()
     headers[.contentType] = "text/event-stream; charset=utf-8"
     headers[.cacheControl] = "no-cache"
@@ -30,38 +40,46 @@ struct EventsController<Context: RequestContext>: Sendable {
     return Response(
       status: .ok,
       headers: headers,
-      body: ResponseBody { writer in
-        // Subscribe before taking the first snapshot, so nothing falls between the two.
-        let events = engine.events.subscribe()
-        try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-        try await writer.write(ByteBuffer(bytes: SSEFormat.encode(.progress(engine.snapshot()), sequence: nil)))
-        let (outbound, continuation) = AsyncStream.makeStream(of: Outbound.self, bufferingPolicy: .bufferingNewest(1_024))
-        try await withGracefulShutdownHandler {
-          try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-              for await envelope in events { continuation.yield(.envelope(envelope)) }
-              continuation.finish()
-            }
-            group.addTask {
-              while true {
-                try await Task.sleep(for: interval)
-                continuation.yield(.keepAlive)
+      // The slot is released when this body is gone: written to the end, failed, or never written (a HEAD request).
+      body: ResponseBody { [slot] writer in
+        defer { withExtendedLifetime(slot) {} }
+        do {
+          // Subscribe before taking the first snapshot, so nothing falls between the two.
+          let events = engine.events.subscribe(bufferSize: 64)
+          try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+          try await writer.write(ByteBuffer(bytes: SSEFormat.encode(.progress(engine.snapshot()), sequence: nil)))
+          let (outbound, continuation) = AsyncStream.makeStream(of: Outbound.self, bufferingPolicy: .bufferingNewest(64))
+          try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+              group.addTask {
+                for await envelope in events { continuation.yield(.envelope(envelope)) }
+                continuation.finish()
               }
-            }
-            for await item in outbound {
-              switch item {
-              case .envelope(let envelope):
-                try await writer.write(ByteBuffer(bytes: SSEFormat.encode(envelope.event, sequence: envelope.sequence)))
-              case .keepAlive:
-                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+              group.addTask {
+                while true {
+                  try await Task.sleep(for: heartbeat)
+                  continuation.yield(.heartbeat)
+                }
               }
+              var lastEvent = ContinuousClock.now
+              for await item in outbound {
+                switch item {
+                case .envelope(let envelope):
+                  lastEvent = .now
+                  try await writer.write(ByteBuffer(bytes: SSEFormat.encode(envelope.event, sequence: envelope.sequence)))
+                case .heartbeat:
+                  // A write to a client that has gone fails, which ends the stream.
+                  try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+                if ContinuousClock.now - lastEvent >= idleTimeout { break }
+              }
+              group.cancelAll()
             }
-            group.cancelAll()
+          } onGracefulShutdown: {
+            continuation.finish()
           }
-        } onGracefulShutdown: {
-          continuation.finish()
+          try await writer.finish(nil)
         }
-        try await writer.finish(nil)
       }
     )
   }

@@ -9,11 +9,11 @@ struct JobsController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
   let history: SQLiteJobStore
 
-  func register(on router: Router<Context>) {
-    router.get(RouterPath(APIPaths.jobs), use: list)
-    router.get(RouterPath(APIPaths.jobs + "/:id"), use: show)
-    router.get(RouterPath(APIPaths.jobs + "/:id/users"), use: users)
-    router.get(RouterPath(APIPaths.jobs + "/:id/items"), use: items)
+  var endpoints: [Endpoint<Context>] {
+    [
+      .get(APIPaths.jobs, list), .get(APIPaths.jobs + "/:id", show), .get(APIPaths.jobs + "/:id/users", users),
+      .get(APIPaths.jobs + "/:id/items", items),
+    ]
   }
 
   struct JobList: ResponseEncodable {
@@ -29,7 +29,8 @@ struct JobsController<Context: RequestContext>: Sendable {
   @Sendable func list(_ request: Request, context: Context) async throws -> JobList {
     let query = ListingQuery(request)
     let cursor = query.string("cursor")
-    let page = try await history.jobs(cursor: cursor, limit: try query.limit(default: 50))
+    let limit = try query.limit(default: 50)
+    let page = try await paged(query) { cursor in try await history.jobs(cursor: cursor, limit: limit) }
     var jobs = page.elements.map { job in engine.currentSummary().flatMap { $0.jobId == job.jobId ? $0 : nil } ?? job }
     // A job that has just been accepted may not be recorded yet.
     if cursor == nil, let current = engine.currentSummary(), current.status.isActive, !jobs.contains(where: { $0.jobId == current.jobId }) {

@@ -23,6 +23,18 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Port to listen on; 0 picks a free one (env MEDIABATCH_PORT; default 8000).", valueName: "port"))
   var port: Int?
 
+  @Option(
+    name: .customLong("allowed-host"),
+    help: ArgumentHelp(
+      "A host name (or name:port) browsers may use to reach the server, besides localhost, 127.0.0.1 and [::1]; repeatable (env MEDIABATCH_ALLOWED_HOSTS, comma-separated).",
+      valueName: "name"))
+  var allowedHosts: [String] = []
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Event streams open at once, 1–10000 (env MEDIABATCH_MAX_EVENT_STREAMS; default 64).", valueName: "n"))
+  var maxEventStreams: Int?
+
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
     let settings = try ResolvedSettings(options, environment: environment, defaultLogLevel: .info)
@@ -34,10 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
       guard let value = Int(text) else { throw ValidationError("MEDIABATCH_PORT must be a port number, not \"\(text)\"") }
       return value
     }
+    let envStreams = try environment["MEDIABATCH_MAX_EVENT_STREAMS"].flatMap { text -> Int? in
+      guard !text.isEmpty else { return nil }
+      guard let value = Int(text) else { throw ValidationError("MEDIABATCH_MAX_EVENT_STREAMS must be a number, not \"\(text)\"") }
+      return value
+    }
+    let envHosts = (environment["MEDIABATCH_ALLOWED_HOSTS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
     let configuration = ServerConfiguration(
       host: host ?? environment["MEDIABATCH_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
       port: port ?? envPort ?? 8000,
-      apiToken: environment["MEDIABATCH_API_TOKEN"]
+      apiToken: environment["MEDIABATCH_API_TOKEN"],
+      allowedHosts: allowedHosts.isEmpty ? envHosts.filter { !$0.isEmpty } : allowedHosts,
+      maxEventStreams: maxEventStreams ?? envStreams ?? 64
     )
     do {
       try configuration.validate()

@@ -9,14 +9,14 @@ import Testing
 
 @Suite("Batch API")
 struct BatchAPITests {
-  @Test("start, status, results: a demo job through the seed's endpoints, with the seed's keys and true values")
-  func seedEndpoints() async throws {
+  @Test("start, status, results: a demo job through the compatible API's endpoints, with its keys and true values")
+  func compatibleEndpoints() async throws {
     let harness = try ServerHarness.demo(users: 25, edgeCases: true)
     defer { harness.directory.remove() }
     try await harness.application().test(.router) { client in
       // act
       try await harness.untilJobEnds {
-        try await client.execute(uri: "/batch-process-users", method: .post) { response in
+        try await client.post(uri: "/batch-process-users") { response in
           #expect(response.status == .accepted)
           #expect(response.json["message"] as? String == "Batch processing started")
           #expect(response.json["status"] as? String == "processing")
@@ -67,24 +67,24 @@ struct BatchAPITests {
     try await harness.application().test(.router) { client in
       var opened = store.opened.makeAsyncIterator()
       try await harness.untilJobEnds {
-        try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+        try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
         _ = await opened.next()
-        try await client.execute(uri: "/batch-process-users", method: .post) { response in
+        try await client.post(uri: "/batch-process-users") { response in
           #expect(response.status == .conflict)
           #expect(response.errorCode == "job_running")
         }
-        try await client.execute(uri: "/batch-process-stop", method: .post) { response in
+        try await client.post(uri: "/batch-process-stop") { response in
           #expect(response.status == .accepted)
           #expect(response.json["status"] as? String == "stopping")
         }
         store.releaseAll()
       }
       try await client.execute(uri: "/batch-process-status", method: .get) { #expect($0.json["status"] as? String == "stopped") }
-      try await client.execute(uri: "/batch-process-stop", method: .post) { response in
+      try await client.post(uri: "/batch-process-stop") { response in
         #expect(response.status == .conflict)
         #expect(response.errorCode == "no_job_running")
       }
-      try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+      try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
     }
   }
 
@@ -104,7 +104,7 @@ struct BatchAPITests {
     let harness = try ServerHarness.demo()
     defer { harness.directory.remove() }
     try await harness.application().test(.router) { client in
-      try await client.execute(uri: "/batch-process-users", method: .post, body: ByteBuffer(string: body)) { response in
+      try await client.post(uri: "/batch-process-users", body: ByteBuffer(string: body)) { response in
         #expect(response.status.code == status)
         #expect(response.errorCode == code)
         #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -120,7 +120,7 @@ struct BatchAPITests {
     try await harness.application().test(.router) { client in
       try await client.execute(uri: "/batch-process-users", method: .get) { response in
         #expect(response.status == .methodNotAllowed)
-        #expect(response.headers[.allow] == "POST")
+        #expect(response.headers[.allow] == "POST, OPTIONS")
         #expect(response.errorCode == "method_not_allowed")
       }
       try await client.execute(uri: "/batch-process-status", method: .delete) { #expect($0.status == .methodNotAllowed) }
@@ -128,7 +128,7 @@ struct BatchAPITests {
         #expect(response.status == .notFound)
         #expect(response.errorCode == "not_found")
       }
-      try await client.execute(uri: "/nothing", method: .post) { #expect($0.errorCode == "not_found") }
+      try await client.post(uri: "/nothing") { #expect($0.errorCode == "not_found") }
       try await client.execute(uri: "/batch-process-results?status=maybe", method: .get) { #expect($0.errorCode == "invalid_query") }
       try await client.execute(uri: "/batch-process-results?limit=0", method: .get) { #expect($0.errorCode == "invalid_query") }
       try await client.execute(uri: "/batch-process-results?cursor=abc", method: .get) { #expect($0.errorCode == "invalid_query") }
@@ -156,7 +156,7 @@ struct BatchAPITests {
     defer { harness.directory.remove() }
     try await harness.application().test(.router) { client in
       try await harness.untilJobEnds {
-        try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+        try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
       }
       var seen: [String] = []
       var cursor: String?

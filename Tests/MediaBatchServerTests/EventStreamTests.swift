@@ -26,7 +26,7 @@ struct EventStreamTests {
         #expect(first?.event == "snapshot")
         #expect(first?.json["status"] as? String == "idle")
 
-        try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+        try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
         var events: [SSEParser.Event] = []
         while let event = try await parser.next(from: &body) {
           events.append(event)

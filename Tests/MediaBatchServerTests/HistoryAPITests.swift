@@ -14,7 +14,7 @@ struct HistoryAPITests {
     defer { first.directory.remove() }
     let jobId = try await first.application().test(.router) { client in
       try await first.untilJobEnds {
-        try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+        try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
       }
       return try #require(try await first.history.latestJob()?.jobId)
     }
@@ -83,13 +83,13 @@ struct HistoryAPITests {
     defer { harness.directory.remove() }
     try await harness.application().test(.router) { client in
       try await harness.untilJobEnds {
-        try await client.execute(uri: "/batch-process-users", method: .post) { #expect($0.status == .accepted) }
+        try await client.post(uri: "/batch-process-users") { #expect($0.status == .accepted) }
       }
       let failedJob = try #require(try await harness.history.latestJob()?.jobId)
       let failedFiles = try #require(try await harness.history.job(failedJob)?.failedFiles)
       try await harness.untilJobEnds {
-        try await client.execute(
-          uri: "/batch-process-users", method: .post, body: ByteBuffer(string: "{\"retry_failed_of\": \"\(failedJob)\"}")
+        try await client.post(
+          uri: "/batch-process-users", body: ByteBuffer(string: "{\"retry_failed_of\": \"\(failedJob)\"}")
         ) { #expect($0.status == .accepted) }
       }
       let retryJob = try #require(try await harness.history.latestJob()?.jobId)

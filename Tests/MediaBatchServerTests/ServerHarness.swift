@@ -24,7 +24,8 @@ struct ServerHarness {
     store: Store,
     token: String? = nil,
     concurrency: Int = 8,
-    directory: TemporaryDirectory? = nil
+    directory: TemporaryDirectory? = nil,
+    configure: (inout ServerConfiguration) -> Void = { _ in }
   ) throws {
     self.directory = try directory ?? TemporaryDirectory()
     var logger = Logger(label: "test")
@@ -35,13 +36,19 @@ struct ServerHarness {
       defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
       jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
     )
-    configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, apiToken: token)
+    configure(&configuration)
+    self.configuration = configuration
   }
 
   /// `directory`: an output folder an earlier server used, as after a restart.
-  static func demo(users: Int = 20, edgeCases: Bool = false, token: String? = nil, directory: TemporaryDirectory? = nil) throws -> ServerHarness {
+  static func demo(
+    users: Int = 20, edgeCases: Bool = false, token: String? = nil, directory: TemporaryDirectory? = nil,
+    configure: (inout ServerConfiguration) -> Void = { _ in }
+  ) throws -> ServerHarness {
     let catalog = DemoCatalog(userCount: users, includesEdgeCases: edgeCases)
-    return try ServerHarness(source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory)
+    return try ServerHarness(
+      source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory, configure: configure)
   }
 
   func application() throws -> some ApplicationProtocol {
@@ -73,5 +80,19 @@ extension TestResponse {
 extension Data {
   init(buffer: ByteBuffer) {
     self.init(buffer.readableBytesView)
+  }
+}
+
+extension TestClientProtocol {
+  /// A `POST` as the dashboard sends it: `Content-Type: application/json`, whatever the body.
+  @discardableResult func post<Return>(
+    uri: String,
+    headers: HTTPFields = [:],
+    body: ByteBuffer? = nil,
+    testCallback: @escaping (TestResponse) async throws -> Return = { $0 }
+  ) async throws -> Return {
+    var headers = headers
+    if headers[.contentType] == nil { headers[.contentType] = "application/json" }
+    return try await execute(uri: uri, method: .post, headers: headers, body: body, testCallback: testCallback)
   }
 }

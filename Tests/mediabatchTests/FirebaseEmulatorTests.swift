@@ -92,7 +92,7 @@ struct FirebaseEmulatorTests {
       try events.start()
       var lines = events.outputLines.makeAsyncIterator()
       while let line = await lines.next(), !line.hasPrefix("event: snapshot") {}
-      let start = try await ChildProcess.run("/usr/bin/curl", ["-s", "-X", "POST", base + "/batch-process-users"])
+      let start = try await ChildProcess.run("/usr/bin/curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", base + "/batch-process-users"])
       #expect(start.output.contains("Batch processing started"))
       var finalStatus: String?
       var previous = ""

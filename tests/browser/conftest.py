@@ -143,7 +143,7 @@ class Server:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
         request.add_header("Accept", "application/json")
-        if data is not None:
+        if data is not None or method == "POST":
             request.add_header("Content-Type", "application/json")
         bearer = token if token is not None else self.token
         if bearer:

@@ -95,7 +95,7 @@ export const api = {
   },
 
   stop(): Promise<StartResponse> {
-    return request("/batch-process-stop", { method: "POST" });
+    return request("/batch-process-stop", { method: "POST", headers: { "Content-Type": "application/json" } });
   },
 
   results(params: ResultsQuery, signal?: AbortSignal): Promise<ResultsPage> {

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Counts the event streams open at once, so that no number of clients can make the server hold more.
+final class EventStreamSlots: Sendable {
+  /// One open stream; the slot is free again when this is released.
+  final class Slot: Sendable {
+    private let slots: EventStreamSlots
+
+    fileprivate init(_ slots: EventStreamSlots) {
+      self.slots = slots
+    }
+
+    deinit { slots.open.withLock { $0 -= 1 } }
+  }
+
+  let capacity: Int
+  private let open = Mutex(0)
+
+  init(capacity: Int) {
+    self.capacity = capacity
+  }
+
+  var openCount: Int { open.withLock { $0 } }
+
+  /// A slot, or `nil` when every one is taken.
+  func take() -> Slot? {
+    let taken = open.withLock { open in
+      guard open < capacity else { return false }
+      open += 1
+      return true
+    }
+    return taken ? Slot(self) : nil
+  }
+}
