@@ -48,6 +48,76 @@ struct EventStreamTests {
   }
 }
 
+extension EventStreamTests {
+  @Test("beyond the stream limit a client gets 503 with Retry-After; a client that goes frees its slot by the next heartbeat")
+  func streamLimitAndDeadClients() async throws {
+    let harness = try ServerHarness.demo(users: 2) {
+      $0.maxEventStreams = 3
+      $0.eventHeartbeat = .milliseconds(50)
+    }
+    defer { harness.directory.remove() }
+    try await harness.application().test(.live) { client in
+      let url = "http://127.0.0.1:\(try #require(client.port))/batch-process-events"
+      let http = HTTPClient(eventLoopGroupProvider: .singleton)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        // Three clients hold their streams open until their task is cancelled, which closes their connections.
+        let (opened, openedContinuation) = AsyncStream.makeStream(of: Void.self)
+        for _ in 0..<3 {
+          group.addTask {
+            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(120))
+            var body = response.body.makeAsyncIterator()
+            _ = try await body.next()
+            openedContinuation.yield()
+            while try await body.next() != nil {}
+          }
+        }
+        var openedCount = 0
+        for await _ in opened {
+          openedCount += 1
+          if openedCount == 3 { break }
+        }
+        let refused = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        #expect(refused.status == .serviceUnavailable)
+        #expect(refused.headers.first(name: "retry-after") == "5")
+        let body = String(buffer: try await refused.body.collect(upTo: 4_096))
+        #expect(body.contains("too_many_event_streams"))
+
+        // act: the clients go
+        group.cancelAll()
+        while let _ = try? await group.next() {}
+      }
+      // check: the server notices within a few heartbeats, and lets new clients in
+      let deadline = ContinuousClock.now + .seconds(30)
+      while harness.engine.events.subscriberCount > 0, ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))  // poll interval of a wait on the server's own count, not a timed assumption
+      }
+      #expect(harness.engine.events.subscriberCount == 0)
+      let again = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+      #expect(again.status == .ok)
+      try await http.shutdown()
+    }
+  }
+
+  @Test("a stream that carries no event for the idle timeout ends, after its first snapshot")
+  func idleStreamsEnd() async throws {
+    let harness = try ServerHarness.demo(users: 2) {
+      $0.eventHeartbeat = .milliseconds(50)
+      $0.eventStreamIdleTimeout = .milliseconds(200)
+    }
+    defer { harness.directory.remove() }
+    try await harness.application().test(.live) { client in
+      let http = HTTPClient(eventLoopGroupProvider: .singleton)
+      let response = try await http.execute(
+        HTTPClientRequest(url: "http://127.0.0.1:\(try #require(client.port))/batch-process-events"), timeout: .seconds(60))
+      // The body ends by itself: collecting it returns.
+      let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+      #expect(text.contains("event: snapshot"))
+      #expect(text.contains(": keep-alive"))
+      try await http.shutdown()
+    }
+  }
+}
+
 /// Splits a Server-Sent Events body into events.
 struct SSEParser {
   struct Event {
