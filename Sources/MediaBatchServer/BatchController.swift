@@ -91,11 +91,8 @@ struct BatchController<Context: RequestContext>: Sendable {
     let status = try query.value("status", as: UserResult.Status.self, allowed: [.succeeded, .failed, .stopped])
     let errorCode = try query.errorCode()
     let limit = try query.limit()
-    let cursor = query.string("cursor")
-    guard let summary = try await currentOrLastJob() else {
-      if let cursor { throw ListingQuery.invalidCursor(cursor) }
-      return ResultsPage(summary: nil, users: [], nextCursor: nil)
-    }
+    let cursor = try query.cursor()
+    guard let summary = try await currentOrLastJob() else { return ResultsPage(summary: nil, users: [], nextCursor: nil) }
     do {
       let page = try await history.users(ofJob: summary.jobId, status: status, errorCode: errorCode, cursor: cursor, limit: limit)
       return ResultsPage(summary: summary, users: page.elements, nextCursor: page.nextCursor)

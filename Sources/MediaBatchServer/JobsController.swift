@@ -24,11 +24,17 @@ struct JobsController<Context: RequestContext>: Sendable {
       case jobs
       case nextCursor = "next_cursor"
     }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(jobs, forKey: .jobs)
+      try container.encode(nextCursor, forKey: .nextCursor)
+    }
   }
 
   @Sendable func list(_ request: Request, context: Context) async throws -> JobList {
     let query = ListingQuery(request)
-    let cursor = query.string("cursor")
+    let cursor = try query.cursor()
     let limit = try query.limit(default: 50)
     let page = try await paged(query) { cursor in try await history.jobs(cursor: cursor, limit: limit) }
     var jobs = page.elements.map { job in engine.currentSummary().flatMap { $0.jobId == job.jobId ? $0 : nil } ?? job }
@@ -53,6 +59,13 @@ struct JobsController<Context: RequestContext>: Sendable {
       case users
       case nextCursor = "next_cursor"
     }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(jobId, forKey: .jobId)
+      try container.encode(users, forKey: .users)
+      try container.encode(nextCursor, forKey: .nextCursor)
+    }
   }
 
   @Sendable func users(_ request: Request, context: Context) async throws -> UserPage {
@@ -74,6 +87,13 @@ struct JobsController<Context: RequestContext>: Sendable {
       case jobId = "job_id"
       case items
       case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(jobId, forKey: .jobId)
+      try container.encode(items, forKey: .items)
+      try container.encode(nextCursor, forKey: .nextCursor)
     }
   }
 
@@ -102,7 +122,7 @@ struct JobsController<Context: RequestContext>: Sendable {
   }
 
   private func paged<Element>(_ query: ListingQuery, _ fetch: (String?) async throws -> StorePage<Element>) async throws -> StorePage<Element> {
-    let cursor = query.string("cursor")
+    let cursor = try query.cursor()
     do {
       return try await fetch(cursor)
     } catch let invalid as InvalidCursor {

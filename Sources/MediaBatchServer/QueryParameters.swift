@@ -33,10 +33,17 @@ struct ListingQuery {
   /// `error_code`: a code such as `not_found` (lower-case letters and underscores).
   func errorCode() throws -> ItemError.Code? {
     guard let text = parameters.get("error_code") else { return nil }
-    guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }) else {
+    guard !text.isEmpty, text.utf8.count <= 64, text.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }) else {
       throw APIError(.badRequest, code: "invalid_query", message: "error_code must be a code such as not_found, not \"\(text)\"")
     }
     return ItemError.Code(rawValue: text)
+  }
+
+  /// `cursor`: the `next_cursor` of an earlier page, 1–18 digits.
+  func cursor() throws -> String? {
+    guard let text = string("cursor") else { return nil }
+    guard text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { throw Self.invalidCursor(text) }
+    return text
   }
 
   func string(_ name: String) -> String? {

@@ -63,4 +63,28 @@ public struct JobSummary: Sendable, Hashable, Codable {
     case failureReason = "failure_reason"
     case settings
   }
+
+  /// Every key, always: a value that is absent is `null`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(jobId, forKey: .jobId)
+    try container.encode(status, forKey: .status)
+    try container.encode(source, forKey: .source)
+    try container.encode(dryRun, forKey: .dryRun)
+    try container.encode(startedAt, forKey: .startedAt)
+    try container.encode(finishedAt, forKey: .finishedAt)
+    try container.encode(totalUsers, forKey: .totalUsers)
+    try container.encode(processedUsers, forKey: .processedUsers)
+    try container.encode(successfulUsers, forKey: .successfulUsers)
+    try container.encode(failedUsers, forKey: .failedUsers)
+    try container.encode(stoppedUsers, forKey: .stoppedUsers)
+    try container.encode(totalFilesDownloaded, forKey: .totalFilesDownloaded)
+    try container.encode(skippedFiles, forKey: .skippedFiles)
+    try container.encode(failedFiles, forKey: .failedFiles)
+    try container.encode(cancelledFiles, forKey: .cancelledFiles)
+    try container.encode(totalSizeBytes, forKey: .totalSizeBytes)
+    try container.encode(processingTimeSeconds, forKey: .processingTimeSeconds)
+    try container.encode(failureReason, forKey: .failureReason)
+    try container.encode(settings, forKey: .settings)
+  }
 }

@@ -107,4 +107,18 @@ public struct UserResult: Sendable, Hashable, Codable {
     case filesFailed = "files_failed"
     case bytes, errors
   }
+
+  /// Every key, always: a user without an email has `"email": null`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(userId, forKey: .userId)
+    try container.encode(email, forKey: .email)
+    try container.encode(folder, forKey: .folder)
+    try container.encode(status, forKey: .status)
+    try container.encode(filesDownloaded, forKey: .filesDownloaded)
+    try container.encode(filesSkipped, forKey: .filesSkipped)
+    try container.encode(filesFailed, forKey: .filesFailed)
+    try container.encode(bytes, forKey: .bytes)
+    try container.encode(errors, forKey: .errors)
+  }
 }

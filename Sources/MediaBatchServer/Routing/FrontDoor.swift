@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// Where every request enters, before it is routed: a `Host` this server does not answer to is refused (`421`), and
-/// the path is made canonical (or refused, `400`), so the router and every check after it see one spelling of it.
+/// the path is made canonical (or refused), so the router and every check after it see one spelling of it.
 struct FrontDoor<Router: HTTPResponder>: HTTPResponder where Router.Context: RequestContext {
   typealias Context = Router.Context
 
@@ -19,8 +19,11 @@ struct FrontDoor<Router: HTTPResponder>: HTTPResponder where Router.Context: Req
     do {
       canonical = try CanonicalPath.make(request.uri.path)
     } catch {
-      return try APIError(.badRequest, code: "invalid_path", message: "the path cannot be used: \(error.reason)")
-        .response(from: request, context: context)
+      let refusal =
+        error.isNotFound
+        ? APIError(.notFound, code: "not_found", message: error.reason)
+        : APIError(.badRequest, code: "invalid_path", message: "the path cannot be used: \(error.reason)")
+      return try refusal.response(from: request, context: context)
     }
     guard canonical != request.uri.path else { return try await router.respond(to: request, context: context) }
     var head = request.head

@@ -1,27 +1,28 @@
 /// Makes a request path canonical once, before anything looks at it, so that authentication and routing see the same
-/// path: `//jobs`, `/./jobs`, `/x/../jobs`, `/%6Aobs` and `/jobs/` are all `/jobs`. Segments are percent-decoded
-/// and written again with only unreserved characters bare (`%2A`, never `*`).
+/// path: `//jobs` and `/%6Aobs` are `/jobs`. Segments are percent-decoded and written again with only unreserved
+/// characters bare (`%2A`, never `*`), and empty segments are dropped.
 ///
-/// Refused, because no canonical form is safe: an escape that is not two hex digits, an encoded `/` or `\`
-/// (`%2F`, `%5C`: a separator that would not be one), NUL and other control characters, and `..` above the root.
+/// Refused, because a canonical form would guess: an escape that is not two hex digits, an encoded `/` or `\` (`%2F`,
+/// `%5C`: a separator that would not be one), NUL and other control characters, a `.` or `..` segment, plain or
+/// encoded (`400`); and a trailing slash (`404`: `/jobs/` is no resource, and a job id is never empty).
 enum CanonicalPath {
   struct Refusal: Error, Equatable {
     var reason: String
+    /// A path that names nothing, rather than one that cannot be read.
+    var isNotFound = false
   }
 
   static func make(_ raw: String) throws(Refusal) -> String {
     var segments: [[UInt8]] = []
     for segment in raw.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
       let decoded = try decode(segment)
-      switch decoded {
-      case [UInt8(ascii: ".")]:
-        continue
-      case [UInt8(ascii: "."), UInt8(ascii: ".")]:
-        guard !segments.isEmpty else { throw Refusal(reason: "the path climbs above the root with ..") }
-        segments.removeLast()
-      default:
-        segments.append(decoded)
+      guard decoded != [UInt8(ascii: ".")], decoded != [UInt8(ascii: "."), UInt8(ascii: ".")] else {
+        throw Refusal(reason: "the path has a . or .. segment")
       }
+      segments.append(decoded)
+    }
+    if !segments.isEmpty, raw.utf8.last == UInt8(ascii: "/") {
+      throw Refusal(reason: "no such endpoint: \(raw) (paths have no trailing slash)", isNotFound: true)
     }
     var path = ""
     for segment in segments {

@@ -1,5 +1,10 @@
-/** Shapes of the MediaBatch HTTP API (docs/API.md). */
+/**
+ * Shapes of the MediaBatch HTTP API. Each interface marked `@schema X` holds a subset of the keys of the schema `X` in
+ * Sources/MediaBatchServer/OpenAPI/openapi.yaml, with the same optionality and nullability; the Swift test
+ * `OpenAPIContractTests` reads both files and fails when they disagree.
+ */
 
+/** @schema JobStatus */
 export type JobStatus =
   | "idle"
   | "processing"
@@ -16,26 +21,37 @@ export function isRunning(status: JobStatus | undefined): boolean {
   return status !== undefined && RUNNING_STATUSES.includes(status);
 }
 
+/** @schema Source */
 export interface SourceInfo {
   kind: string;
   description: string;
   is_demo: boolean;
 }
 
+/** An item error of a progress snapshot. @schema ErrorRecord */
 export interface ItemError {
-  user?: string;
-  user_id?: string;
+  user: string;
+  user_id: string;
   item_id: string;
   kind: string;
   code: string;
   message: string;
-  at?: string;
+  at: string;
 }
 
+/** An item error of a user's result. @schema UserError */
+export interface UserError {
+  item_id: string;
+  kind: string;
+  code: string;
+  message: string;
+}
+
+/** @schema Snapshot */
 export interface StatusSnapshot {
   job_id: string | null;
   status: JobStatus;
-  source?: SourceInfo | null;
+  source: SourceInfo | null;
   total_users: number;
   users_listing_complete: boolean;
   processed_users: number;
@@ -62,17 +78,19 @@ export interface StatusSnapshot {
 
 export type UserStatus = "succeeded" | "failed" | "stopped" | string;
 
+/** @schema UserResult */
 export interface UserResult {
   user_id: string;
-  email: string;
+  email: string | null;
   folder: string;
   status: UserStatus;
   files_downloaded: number;
   files_failed: number;
   bytes: number;
-  errors: ItemError[];
+  errors: UserError[];
 }
 
+/** @schema Results */
 export interface ResultsPage {
   job_id: string | null;
   status: JobStatus;
@@ -85,38 +103,41 @@ export interface ResultsPage {
   next_cursor: string | null;
 }
 
+/** @schema JobSummary */
 export interface JobSummary {
   job_id: string;
   status: JobStatus;
-  source?: SourceInfo | null;
-  started_at: string | null;
+  source: SourceInfo;
+  started_at: string;
   finished_at: string | null;
   total_users: number;
   processed_users: number;
   successful_users: number;
   failed_users: number;
   total_files_downloaded: number;
-  skipped_files?: number;
+  skipped_files: number;
   failed_files: number;
-  cancelled_files?: number;
+  cancelled_files: number;
   total_size_bytes: number;
   processing_time_seconds: number;
   dry_run: boolean;
-  settings?: JobSettings;
+  settings: JobSettings | null;
 }
 
-/** What a job was asked to do. */
+/** What a job was asked to do. @schema JobSettings */
 export interface JobSettings {
   concurrency: number;
   retry_failed_of?: string;
   resumes?: string;
 }
 
+/** @schema JobList */
 export interface JobList {
   jobs: JobSummary[];
-  next_cursor?: string | null;
+  next_cursor: string | null;
 }
 
+/** @schema StartRequest */
 export interface StartRequest {
   users?: string[];
   kinds?: string[];
@@ -124,12 +145,14 @@ export interface StartRequest {
   retry_failed_of?: string;
 }
 
+/** @schema Accepted */
 export interface StartResponse {
   message: string;
   status: JobStatus;
   job_id: string;
 }
 
+/** @schema Error */
 export interface ErrorBody {
   error: { code: string; message: string };
 }
