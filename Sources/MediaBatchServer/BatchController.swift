@@ -12,7 +12,8 @@ struct BatchController<Context: RequestContext>: Sendable {
     [.post(APIPaths.start, start), .get(APIPaths.status, status), .get(APIPaths.results, resultsPage), .post(APIPaths.stop, stop)]
   }
 
-  struct Started: ResponseEncodable {
+  /// The answer to a start or a stop.
+  struct Accepted: ResponseEncodable {
     var message: String
     var status: JobStatus
     var jobId: String
@@ -23,7 +24,7 @@ struct BatchController<Context: RequestContext>: Sendable {
     }
   }
 
-  @Sendable func start(_ request: Request, context: Context) async throws -> EditedResponse<Started> {
+  @Sendable func start(_ request: Request, context: Context) async throws -> EditedResponse<Accepted> {
     var request = request
     let body = try await request.collectBody(upTo: 64 * 1024)
     var settings = try StartRequest.parse(Array(body.readableBytesView)).settings(defaults: engine.defaults)
@@ -35,7 +36,7 @@ struct BatchController<Context: RequestContext>: Sendable {
     if let interrupted = try await history.latestJob(), interrupted.status == .interrupted { settings.resumes = interrupted.jobId }
     do {
       let id = try engine.start(settings)
-      return EditedResponse(status: .accepted, response: Started(message: "Batch processing started", status: .processing, jobId: id))
+      return EditedResponse(status: .accepted, response: Accepted(message: "Batch processing started", status: .processing, jobId: id))
     } catch BatchEngine.StartError.alreadyRunning(let running) {
       throw APIError(
         .conflict, code: "job_running", message: "a batch job is already running (job \(running)); stop it or wait for it to finish")
@@ -107,21 +108,12 @@ struct BatchController<Context: RequestContext>: Sendable {
     return try await history.latestJob()
   }
 
-  struct Stopping: ResponseEncodable {
-    var message: String
-    var status: JobStatus
-    var jobId: String
-
-    enum CodingKeys: String, CodingKey {
-      case message, status
-      case jobId = "job_id"
-    }
-  }
-
-  @Sendable func stop(_ request: Request, context: Context) async throws -> EditedResponse<Stopping> {
+  @Sendable func stop(_ request: Request, context: Context) async throws -> EditedResponse<Accepted> {
+    var request = request
+    try StopRequest.validate(Array(try await request.collectBody(upTo: 64 * 1024).readableBytesView))
     switch engine.stop() {
     case .stopping(let id):
-      return EditedResponse(status: .accepted, response: Stopping(message: "Stopping", status: .stopping, jobId: id))
+      return EditedResponse(status: .accepted, response: Accepted(message: "Stopping", status: .stopping, jobId: id))
     case .notRunning:
       throw APIError(.conflict, code: "no_job_running", message: "no batch job is running")
     }

@@ -41,7 +41,7 @@ struct ListingQuery {
 
   /// `cursor`: the `next_cursor` of an earlier page, 1–18 digits.
   func cursor() throws -> String? {
-    guard let text = string("cursor") else { return nil }
+    guard let text = parameters.get("cursor") else { return nil }
     guard text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { throw Self.invalidCursor(text) }
     return text
   }

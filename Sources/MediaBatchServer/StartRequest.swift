@@ -24,6 +24,9 @@ struct StartRequest: Decodable, Sendable {
       throw APIError(.badRequest, code: "unknown_field", message: "unknown field \"\(key.stringValue)\"; known fields: \(known)")
     }
     let container = try decoder.container(keyedBy: CodingKeys.self)
+    for key in container.allKeys where try container.decodeNil(forKey: key) {
+      throw APIError(.badRequest, code: "invalid_body", message: "field \(key.rawValue) must not be null; leave it out instead")
+    }
     users = try container.decodeIfPresent([String].self, forKey: .users)
     kinds = try container.decodeIfPresent([String].self, forKey: .kinds)
     dryRun = try container.decodeIfPresent(Bool.self, forKey: .dryRun)

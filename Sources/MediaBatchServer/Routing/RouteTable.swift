@@ -26,7 +26,9 @@ struct RouteTable<Context: RequestContext>: Sendable {
   }
 
   /// Methods a path that does not take them answers with `405` (any other method is `404`, as for an unknown path).
-  static var refusedMethods: [HTTPRequest.Method] { [.get, .post, .put, .delete, .patch, .trace] }
+  static var refusedMethods: [HTTPRequest.Method] {
+    [.get, .post, .put, .delete, .patch, .trace, HTTPRequest.Method("QUERY")].compactMap { $0 }
+  }
 
   func register(on router: Router<Context>, guard requestGuard: RequestGuard) {
     let access = Dictionary(endpoints.map { ($0.path, $0.access) }, uniquingKeysWith: Self.stricter)

@@ -1,0 +1,12 @@
+import Foundation
+
+/// The body of `POST /batch-process-stop`: empty, or `{}`. Anything else is refused, so a client that thinks it can
+/// say more (which job, how fast) learns at once that it cannot.
+enum StopRequest {
+  static func validate(_ bytes: [UInt8]) throws {
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
+    guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], object.isEmpty else {
+      throw APIError(.badRequest, code: "invalid_body", message: "the body of a stop request must be empty or {}")
+    }
+  }
+}
