@@ -77,6 +77,8 @@ class Server:
     edge_cases: bool = False
     concurrency: Optional[int] = None
     token: Optional[str] = None
+    listen: str = HOST
+    allowed_hosts: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
     output: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mediabatch-browser-")))
     process: Optional[subprocess.Popen] = None
@@ -90,13 +92,15 @@ class Server:
         command = [
             str(server_binary()),
             "serve",
-            "--host", HOST,
+            "--host", self.listen,
             "--port", str(self.port),
             "--output", str(self.output),
             "--demo-users", str(self.demo_users),
         ]
         if self.concurrency is not None:
             command += ["--concurrency", str(self.concurrency)]
+        for name in self.allowed_hosts:
+            command += ["--allowed-host", name]
         if self.edge_cases:
             command.append("--demo-edge-cases")
         env = dict(os.environ)
@@ -196,8 +200,14 @@ def slow_server(make_server) -> Server:
     return make_server(demo_users=SLOW_DEMO_USERS, concurrency=SLOW_CONCURRENCY)
 
 
+# Names the browser resolves to 127.0.0.1 itself, so that a test can reach the server under another name while every
+# packet still goes to loopback.
+TEST_HOST_NAMES = ("mediabatch.test", "attacker.test")
+
+
 def chrome_options(width: int = 1280, height: int = 900) -> Options:
     options = Options()
+    options.add_argument("--host-resolver-rules=" + ", ".join(f"MAP {name} {HOST}" for name in TEST_HOST_NAMES))
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in (
         "--headless=new",

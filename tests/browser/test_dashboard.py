@@ -239,6 +239,34 @@ def test_token_prompt_appears_on_401_and_the_entered_token_unlocks_the_page(make
     screenshot("12-token-accepted")
 
 
+def test_dashboard_works_through_an_allowed_host_name_and_refuses_any_other(make_server, browser, screenshot):
+    # setup: listening on every interface (which needs a token), answering to one extra name
+    token = "browser-test-token-allowed-host"
+    server = make_server(demo_users=200, token=token, listen="0.0.0.0", allowed_hosts=["mediabatch.test"])
+
+    # act: a page under a name the server does not answer to (as after DNS rebinding)
+    browser.get(f"http://attacker.test:{server.port}/")
+
+    # check: the page is refused before anything is served
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "host_not_allowed" in body
+    assert not browser.find_elements(By.ID, "root")
+
+    # act: the allowed name, with the token
+    page = Dashboard(browser, f"http://mediabatch.test:{server.port}").open()
+    page.wait(lambda: page.visible("token-prompt"), "the token prompt")
+    browser.find_element(By.ID, "token-input").send_keys(token)
+    page.click("token-submit")
+
+    # check: live over the event stream, and a job started from the page (a POST with its own Origin)
+    page.wait(lambda: page.present("job-panel"), "the dashboard after the token")
+    page.wait_connection("live")
+    page.click("start-button")
+    page.wait_status(FINISHED, timeout=300)
+    page.wait(lambda: page.all_by_test_id("history-row"), "the job in the history")
+    screenshot("14-allowed-host")
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_page_has_no_horizontal_scroll(server: Server, browser, screenshot, width: int):
     # setup: a finished job, so every panel holds content
