@@ -133,6 +133,10 @@ struct BatchAPITests {
       try await client.execute(uri: "/batch-process-results?limit=0", method: .get) { #expect($0.errorCode == "invalid_query") }
       try await client.execute(uri: "/batch-process-results?cursor=abc", method: .get) { #expect($0.errorCode == "invalid_query") }
       try await client.execute(uri: "/jobs/nope", method: .get) { #expect($0.errorCode == "job_not_found") }
+      try await client.execute(uri: "/jobs?cursor=abc", method: .get) { response in
+        #expect(response.status == .badRequest)
+        #expect(response.errorCode == "invalid_query")
+      }
       try await client.execute(uri: "/healthz", method: .get) { response in
         #expect(response.status == .ok)
         #expect(response.json["status"] as? String == "ok")

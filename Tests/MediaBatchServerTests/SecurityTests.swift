@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import Logging
+import Synchronization
 import MediaBatchServer
 import MediaBatchTesting
 import NIOCore
@@ -66,5 +68,49 @@ struct SecurityTests {
         #expect(response.headers[.cacheControl]?.contains("immutable") == true)
       }
     }
+  }
+
+  @Test("the API token never reaches the log, whether it is right, wrong, in the header or in the query")
+  func tokenIsNeverLogged() async throws {
+    let secret = "never-log-me-41c2"
+    let lines = CapturedLog()
+    var logger = Logger(label: "mediabatch") { _ in lines }
+    logger.logLevel = .trace
+    let harness = try ServerHarness.demo(users: 3, token: secret)
+    defer { harness.directory.remove() }
+    try await harness.application(logger: logger).test(.router) { client in
+      for uri in ["/batch-process-status?access_token=\(secret)", "/jobs?access_token=\(secret)x", "/jobs/\(secret)", "/%2F\(secret)"] {
+        _ = try await client.execute(uri: uri, method: .get)
+        _ = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(secret)"])
+      }
+      try await harness.untilJobEnds {
+        try await client.post(uri: "/batch-process-users", headers: [.authorization: "Bearer \(secret)"])
+      }
+    }
+    #expect(!lines.text.isEmpty, "nothing was logged, so the check proves nothing")
+    #expect(!lines.text.contains(secret))
+  }
+}
+
+/// Every log line and its metadata, as text.
+final class CapturedLog: LogHandler, Sendable {
+  private let lines = Mutex<[String]>([])
+  var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+  var metadata: Logger.Metadata {
+    get { [:] }
+    set {}
+  }
+  var logLevel: Logger.Level {
+    get { .trace }
+    set {}
+  }
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { nil }
+    set {}
+  }
+
+  func log(event: LogEvent) {
+    lines.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
   }
 }

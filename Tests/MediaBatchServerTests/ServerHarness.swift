@@ -51,10 +51,10 @@ struct ServerHarness {
       source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory, configure: configure)
   }
 
-  func application() throws -> some ApplicationProtocol {
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    return try buildApplication(engine: engine, history: history, configuration: configuration, metrics: metrics, logger: logger)
+  func application(logger: Logger? = nil) throws -> some ApplicationProtocol {
+    var quiet = Logger(label: "test")
+    quiet.logLevel = .critical
+    return try buildApplication(engine: engine, history: history, configuration: configuration, metrics: metrics, logger: logger ?? quiet)
   }
 
   /// Subscribes, runs `action`, and waits for the job it starts to end.
