@@ -2,15 +2,21 @@ import Synchronization
 
 /// Counts the event streams open at once, so that no number of clients can make the server hold more.
 final class EventStreamSlots: Sendable {
-  /// One open stream; the slot is free again when this is released.
+  /// One open stream's place: free again when the stream ends (`release()`), or when this is gone, whichever is first.
   final class Slot: Sendable {
     private let slots: EventStreamSlots
+    private let released = Mutex(false)
 
     fileprivate init(_ slots: EventStreamSlots) {
       self.slots = slots
     }
 
-    deinit { slots.open.withLock { $0 -= 1 } }
+    func release() {
+      guard !released.withLock({ released in defer { released = true }; return released }) else { return }
+      slots.open.withLock { $0 -= 1 }
+    }
+
+    deinit { release() }
   }
 
   let capacity: Int

@@ -42,7 +42,7 @@ struct EventsController<Context: RequestContext>: Sendable {
       headers: headers,
       // The slot is released when this body is gone: written to the end, failed, or never written (a HEAD request).
       body: ResponseBody { [slot] writer in
-        defer { withExtendedLifetime(slot) {} }
+        defer { slot.release() }
         do {
           // Subscribe before taking the first snapshot, so nothing falls between the two.
           let events = engine.events.subscribe(bufferSize: 64)
