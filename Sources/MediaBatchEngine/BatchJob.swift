@@ -157,6 +157,10 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       let key = item.kind.name + "/" + item.id
       // An id listed twice is one file.
       guard seen.insert(key).inserted else { continue }
+      if let problem = item.declaredSizeProblem {
+        plan.unresolved.append(UnresolvedItem(id: item.id, kind: item.kind, error: problem))
+        continue
+      }
       let fileName = names[item.kind, default: ItemFileNames()].claim(
         itemId: item.id,
         originalName: item.originalName,
@@ -185,9 +189,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
         continue
       }
       plan.items.append((item, destination, previous))
-      plan.knownBytes += item.declaredSize ?? 0
+      plan.knownBytes = plan.knownBytes.saturatingAdding(item.declaredSize ?? 0)
     }
-    plan.unresolved = user.unresolved.filter { settings.includes($0.kind) }
+    plan.unresolved += user.unresolved.filter { settings.includes($0.kind) }
     return plan
   }
 

@@ -67,7 +67,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   private func fetch(_ item: MediaItem, to destination: Destination, previous: Previous) async -> Result {
     if let (skipped, stamp) = await existingCopy(item, at: destination, previous: previous) {
       // A record that is still true as it stands is not written again.
-      return Result(outcome: skipped.outcome, countedBytes: item.declaredSize ?? skipped.outcome.size ?? 0, stamp: skipped.recordChanged ? stamp : nil)
+      // Only what the listing counted is taken back out of the total: a skipped object was never opened.
+      return Result(outcome: skipped.outcome, countedBytes: item.declaredSize ?? 0, stamp: skipped.recordChanged ? stamp : nil)
     }
     var outcome = ItemOutcome(
       id: item.id,

@@ -65,7 +65,7 @@ public final class ProgressTracker: Sendable {
     state.withLock { state in
       state.totalUsers += 1
       state.totalFiles += files
-      state.totalBytes += knownBytes
+      state.totalBytes = state.totalBytes.saturatingAdding(knownBytes)
       state.currentUser = name
       state.inFlightUsers.append((id, name))
     }
@@ -82,7 +82,7 @@ public final class ProgressTracker: Sendable {
 
   /// A size learned only when the object was opened.
   func bytesDiscovered(_ bytes: Int64) {
-    state.withLock { $0.totalBytes += bytes }
+    state.withLock { $0.totalBytes = $0.totalBytes.saturatingAdding(bytes) }
   }
 
   func bytesStreamed(_ delta: Int64) {
@@ -99,17 +99,17 @@ public final class ProgressTracker: Sendable {
       switch outcome.status {
       case .downloaded, .planned:
         state.downloadedFiles += 1
-        state.completedBytes += outcome.size ?? 0
+        state.completedBytes = state.completedBytes.saturatingAdding(outcome.size ?? 0)
       case .skipped:
         // Nothing to transfer: the file is already here. Its bytes leave the total still to fetch.
         state.skippedFiles += 1
-        state.totalBytes -= knownBytes
+        state.totalBytes = state.totalBytes.saturatingSubtracting(knownBytes)
       case .failed:
         state.failedFiles += 1
-        state.totalBytes -= knownBytes
+        state.totalBytes = state.totalBytes.saturatingSubtracting(knownBytes)
       case .cancelled:
         state.cancelledFiles += 1
-        state.totalBytes -= knownBytes
+        state.totalBytes = state.totalBytes.saturatingSubtracting(knownBytes)
       }
       if let error {
         state.errorCounts[error.code.rawValue, default: 0] += 1

@@ -103,7 +103,7 @@ public struct FirebaseDocumentMapper: Sendable {
         location: location,
         originalName: name,
         contentType: firstString(schema.contentTypeFields, in: fields),
-        declaredSize: size.flatMap { $0 >= 0 ? $0 : nil },
+        declaredSize: size,
         metadata: fields
       )
     )

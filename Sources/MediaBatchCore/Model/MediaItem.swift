@@ -29,4 +29,14 @@ public struct MediaItem: Sendable, Hashable {
     self.declaredSize = declaredSize
     self.metadata = metadata
   }
+
+  /// Cloud Storage's largest object (5 TiB): a declared size beyond it, or below zero, is not a size.
+  public static let maximumSize: Int64 = 5 << 40
+
+  /// Why the declared size cannot be used, when it cannot: the item then fails alone as `invalid_metadata`.
+  public var declaredSizeProblem: ItemError? {
+    guard let size = declaredSize, size < 0 || size > Self.maximumSize else { return nil }
+    return ItemError(
+      .invalidMetadata, "the metadata declares a size of \(size) bytes, outside 0 to 5 TiB (Cloud Storage's largest object)")
+  }
 }

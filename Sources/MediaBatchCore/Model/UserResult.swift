@@ -80,7 +80,7 @@ public struct UserResult: Sendable, Hashable, Codable {
       case .failed: failed += 1
       case .cancelled: cancelled += 1
       }
-      if outcome.status == .downloaded || outcome.status == .skipped { bytes += outcome.size ?? 0 }
+      if outcome.status == .downloaded || outcome.status == .skipped { bytes = bytes.saturatingAdding(outcome.size ?? 0) }
       if let error = outcome.error, outcome.status == .failed, errors.count < Self.maximumErrorEntries {
         errors.append(ErrorEntry(itemId: outcome.id, kind: outcome.kind, error: error))
       }
