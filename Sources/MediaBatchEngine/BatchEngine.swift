@@ -66,8 +66,17 @@ public final class BatchEngine: Service, Sendable {
     let engineMetrics = EngineMetrics(factory: metrics)
     self.metrics = engineMetrics
     self.execute = { pending, status in
+      // A dry run writes nothing, so it opens nothing for writing either.
+      var tree: OutputTree?
+      if !pending.settings.dryRun {
+        do {
+          tree = try OutputTree(root: layout.root, create: true)
+        } catch {
+          return .failed(reason: "the output folder cannot be opened: \(error)")
+        }
+      }
       let job = BatchJob(
-        id: pending.id, source: source, store: store, layout: layout, settings: pending.settings, jobStore: jobStore,
+        id: pending.id, source: source, store: store, layout: layout, tree: tree, settings: pending.settings, jobStore: jobStore,
         events: events, progress: pending.progress, stop: pending.stop, logger: logger, metrics: engineMetrics,
         status: status
       )

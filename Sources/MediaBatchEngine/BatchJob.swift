@@ -9,6 +9,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let source: Source
   let store: Store
   let layout: OutputLayout
+  /// The output folder, opened; `nil` for a dry run, which writes nothing.
+  let tree: OutputTree?
   let settings: JobSettings
   let jobStore: any JobStore
   let events: EventHub
@@ -29,22 +31,15 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   private var listingLookahead: Int { max(256, settings.concurrency * 8) }
 
   func run() async -> JobStateMachine.RunOutcome {
-    if !settings.dryRun {
-      do {
-        try FileOperations.createDirectory(layout.root)
-      } catch {
-        return .failed(reason: "the output folder cannot be created: \(error)")
-      }
-    }
+    let claims = FolderClaims(tree: tree, root: layout.root)
     let pool = PoolLimit(maximum: settings.concurrency)
-    let downloader = ItemDownloader(
-      store: store, retry: settings.retry, progress: progress, directories: DirectoryCache(), pool: pool, jobId: id, jobStore: jobStore
-    )
+    let downloader = tree.map { tree in
+      ItemDownloader(store: store, retry: settings.retry, progress: progress, tree: tree, pool: pool, jobId: id, jobStore: jobStore)
+    }
     // A retry job visits only the users with failures in the job it retries, and fetches only those items.
     var retrying: [String: Set<String>]?
     if let retried = settings.retryFailedOf { retrying = await jobStore.failedItems(ofJob: retried) }
     let ledger = UserLedger()
-    var folders = UserFolderNames()
     var stoppedEarly = false
     var sourceFailure: String?
 
@@ -64,7 +59,13 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             break
           }
           guard settings.includes(user), retrying == nil || retrying?[user.id] != nil else { continue }
-          let folder = folders.claim(userId: user.id, email: user.email)
+          let folder: String
+          do throws(FolderClaims.Failure) {
+            folder = try claims.claim(userId: user.id, email: user.email)
+          } catch {
+            await failUser(user, error.error, ledger: ledger)
+            continue
+          }
           let plan = await plan(user, folder: folder, retrying: retrying?[user.id])
           progress.userListed(id: user.id, name: user.displayName, files: plan.count, knownBytes: plan.knownBytes)
           if let finished = ledger.open(user, folder: folder, expected: plan.count) {
@@ -96,15 +97,15 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             let (item, destination, previous) = scheduled
             group.addTask {
               let result: ItemDownloader<Store>.Result
-              if settings.dryRun {
+              if let downloader {
+                result = await downloader.download(item, to: destination, previous: previous)
+              } else {
                 let outcome = ItemOutcome(
                   id: item.id, kind: item.kind, status: .planned, location: item.location,
                   localPath: destination.relativePath, size: item.declaredSize, contentType: item.contentType,
                   originalName: item.originalName, metadata: item.metadata
                 )
                 result = .init(outcome: outcome, countedBytes: item.declaredSize ?? 0)
-              } else {
-                result = await downloader.download(item, to: destination, previous: previous)
               }
               await finishItem(result, of: user, folder: folder, ledger: ledger)
               return .item
@@ -148,9 +149,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   /// and pairs each with what earlier jobs left for it. `retrying` holds the `kind/id` keys a retry job fetches.
   private func plan(_ user: SourceUser, folder: String, retrying: Set<String>?) async -> Plan {
     var plan = Plan()
-    let known = settings.dryRun ? .none : await jobStore.knownFiles(folder: folder)
+    let known = tree == nil ? .none : await jobStore.knownFiles(folder: folder)
     // The manifest speaks for folders the job store has no record of (exported before it existed, or elsewhere).
-    let manifest = settings.dryRun || !known.files.isEmpty ? [:] : PreviousExport.outcomes(at: layout.manifestPath(folder: folder))
+    let manifest = known.files.isEmpty ? tree.map { PreviousExport.outcomes(in: $0, folder: folder) } ?? [:] : [:]
     var names: [MediaKind: ItemFileNames] = [:]
     var seen: Set<String> = []
     for item in user.items where settings.includes(item.kind) {
@@ -169,8 +170,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       let relativePath = OutputLayout.relativeItemPath(kind: item.kind, fileName: fileName)
       let destination = ItemDownloader<Store>.Destination(
         folder: folder,
-        directory: layout.kindDirectory(folder: folder, kind: item.kind),
-        finalPath: layout.itemPath(folder: folder, relativePath: relativePath),
+        directory: folder + "/" + OutputLayout.kindFolderName(item.kind),
+        fileName: fileName,
         relativePath: relativePath
       )
       let previous = ItemDownloader<Store>.Previous(
@@ -223,14 +224,30 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     }
   }
 
+  /// A user who could not be given a folder: every item fails with the reason, and nothing is written.
+  private func failUser(_ user: SourceUser, _ error: ItemError, ledger: UserLedger) async {
+    let items = user.items.filter { settings.includes($0.kind) }.map { ($0.id, $0.kind) }
+      + user.unresolved.filter { settings.includes($0.kind) }.map { ($0.id, $0.kind) }
+    progress.userListed(id: user.id, name: user.displayName, files: items.count, knownBytes: 0)
+    logger.error("user not placed", metadata: ["mediabatch.user.id": "\(user.id)", "error": "\(error)"])
+    if let finished = ledger.open(user, folder: "", expected: items.count) {
+      await finishUser(finished)
+      return
+    }
+    for (itemId, kind) in items {
+      let outcome = ItemOutcome(id: itemId, kind: kind, status: .failed, error: error)
+      await finishItem(.init(outcome: outcome, countedBytes: 0), of: user, folder: "", ledger: ledger)
+    }
+  }
+
   private func finishUser(_ finished: UserLedger.FinishedUser) async {
     let outcomes = finished.outcomes.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
     var result = UserResult(userId: finished.user.id, email: finished.user.email, folder: finished.folder, outcomes: outcomes)
-    if !settings.dryRun {
+    // A user without a folder (it could not be claimed) has no manifest either.
+    if let tree, !finished.folder.isEmpty {
       let manifest = UserManifest(jobId: id, source: source.info.kind, generatedAt: Date(), result: result, items: outcomes)
       do {
-        try FileOperations.createDirectory(layout.userDirectory(finished.folder))
-        try FileOperations.writeAtomically(Array(try manifest.encoded()), to: layout.manifestPath(folder: finished.folder))
+        try tree.directory(finished.folder, create: true).writeAtomically(Array(try manifest.encoded()), to: OutputLayout.manifestFileName)
       } catch {
         let itemError = (error as? FileSystemError)?.itemError ?? ItemError(.ioError, "manifest: \(error)")
         logger.error("manifest not written", metadata: ["mediabatch.user.id": "\(finished.user.id)", "error": "\(error)"])

@@ -1,4 +1,4 @@
-public import Synchronization
+import Synchronization
 
 /// Fans job events out to any number of subscribers without ever making the publisher wait.
 ///

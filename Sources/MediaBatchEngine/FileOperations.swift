@@ -22,24 +22,12 @@ enum FileOperations {
     throw FileSystemError("mkdir", path: path, errno: errno)
   }
 
-  static func rename(_ from: String, _ to: String) throws(FileSystemError) {
-    #if canImport(Glibc)
-      let result = Glibc.rename(from, to)
-    #else
-      let result = Darwin.rename(from, to)
-    #endif
-    if result != 0 { throw FileSystemError("rename", path: to, errno: errno) }
-  }
-
-  /// Removes a file if it exists.
-  static func removeIfPresent(_ path: String) {
-    _ = unlink(path)
-  }
-
-  /// The size and CRC32C of a file (and its MD5 when asked), read in 1 MiB blocks; `nil` when it cannot be read.
-  static func checksum(_ path: String, md5 wantsMD5: Bool = false) -> (size: Int64, crc32c: UInt32, md5: Insecure.MD5?)? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-    guard fd >= 0 else { return nil }
+  /// The size and CRC32C (and MD5 when asked) of a regular file in `directory`, read in 1 MiB blocks; `nil` when
+  /// there is no regular file at `name` or it cannot be read.
+  static func checksum(
+    _ name: String, in directory: OpenDirectory, md5 wantsMD5: Bool = false
+  ) -> (size: Int64, crc32c: UInt32, md5: Insecure.MD5?)? {
+    guard let fd = directory.openForReading(name) else { return nil }
     defer { close(fd) }
     var crc = CRC32C()
     var md5 = wantsMD5 ? Insecure.MD5() : nil
@@ -60,38 +48,6 @@ enum FileOperations {
       size += Int64(count)
     }
   }
-
-  /// A regular file's size and modification time; `nil` when there is no regular file at `path`.
-  static func stamp(_ path: String) -> FileStamp? {
-    var info = stat()
-    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-    return FileStamp(info)
-  }
-
-  static func fileExists(_ path: String) -> Bool {
-    access(path, F_OK) == 0
-  }
-
-  /// Writes a small file atomically: to `<path>.partial`, then renamed over `path`.
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
-    let partial = path + NameSanitizer.partialSuffix
-    let file = try WritableFile(creating: partial)
-    let failure = bytes.withUnsafeBytes { buffer -> FileSystemError? in
-      do throws(FileSystemError) {
-        try file.write(buffer)
-        try file.close()
-        return nil
-      } catch {
-        return error
-      }
-    }
-    if let failure {
-      try? file.close()
-      removeIfPresent(partial)
-      throw failure
-    }
-    try rename(partial, path)
-  }
 }
 
 /// A file opened for writing; the engine streams an item's bytes into it.
@@ -99,19 +55,18 @@ final class WritableFile: Sendable {
   let path: String
   private let descriptor: Mutex<Int32>
 
-  /// Creates (or truncates) the file. It never follows a symbolic link at `path`.
-  init(creating path: String) throws(FileSystemError) {
-    self.path = path
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+  /// Opens `name` in `directory` with `flags`, never through a symbolic link, and only if it is (or becomes) a
+  /// regular file: a pipe or a device there is refused at once instead of blocking or writing into it.
+  init(opening directory: OpenDirectory, _ name: String, flags: Int32) throws(FileSystemError) {
+    path = directory.pathOf(name)
+    let fd = openat(directory.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
-    self.descriptor = Mutex(fd)
-  }
-
-  /// Opens an existing file to append to it (resuming a download).
-  init(appendingTo path: String) throws(FileSystemError) {
-    self.path = path
-    let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
-    guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      closeDescriptor(fd)
+      throw FileSystemError.unsafe("open", path: path, "a pipe, a device or a folder is where a file belongs")
+    }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     self.descriptor = Mutex(fd)
   }
 
@@ -178,4 +133,13 @@ extension FileStamp {
     #endif
     self.init(size: Int64(info.st_size), modified: modified)
   }
+}
+
+/// `close(2)`, named apart from the `close()` methods of the types that call it.
+func closeDescriptor(_ fd: Int32) {
+  #if canImport(Glibc)
+    _ = Glibc.close(fd)
+  #else
+    _ = Darwin.close(fd)
+  #endif
 }

@@ -9,7 +9,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   let store: Store
   let retry: RetryPolicy
   let progress: ProgressTracker
-  let directories: DirectoryCache
+  let tree: OutputTree
   let pool: PoolLimit
   let jobId: String
   let jobStore: any JobStore
@@ -18,10 +18,13 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   struct Destination: Sendable {
     /// The user's folder, relative to the output root.
     var folder: String
+    /// The folder the file goes in, relative to the output root (`user_example_com/images`).
     var directory: String
-    var finalPath: String
+    var fileName: String
     /// Relative to the user's folder, as the manifest records it.
     var relativePath: String
+
+    var partialName: String { fileName + NameSanitizer.partialSuffix }
   }
 
   /// What earlier jobs left for an item.
@@ -80,16 +83,16 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       originalName: item.originalName,
       metadata: item.metadata
     )
-    var transfer = Transfer(partialPath: destination.finalPath + NameSanitizer.partialSuffix)
     var countedBytes = item.declaredSize ?? 0
-    defer { if transfer.written > 0 { progress.bytesStreamed(-transfer.written) } }
-
+    let directory: OpenDirectory
     do {
-      try directories.ensure(destination.directory)
+      directory = try tree.directory(destination.directory, create: true)
     } catch {
       outcome.error = error.itemError
       return Result(outcome: outcome, countedBytes: countedBytes)
     }
+    var transfer = Transfer(directory: directory, partialName: destination.partialName)
+    defer { if transfer.written > 0 { progress.bytesStreamed(-transfer.written) } }
     if let partial = previous.partial {
       outcome.resumedFrom = await resume(partial, of: item, into: &transfer)
     }
@@ -105,7 +108,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
           progress.bytesDiscovered(size)
         }
         try transfer.verify(against: info, location: item.location)
-        let stamp = try transfer.finish(renamingTo: destination.finalPath)
+        let stamp = try transfer.finish(renamingTo: destination.fileName)
         pool.succeeded()
         outcome.status = .downloaded
         outcome.size = transfer.written
@@ -170,7 +173,9 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     at destination: Destination,
     previous: Previous
   ) async -> ((outcome: ItemOutcome, recordChanged: Bool), FileStamp)? {
-    guard let stamp = FileOperations.stamp(destination.finalPath) else { return nil }
+    guard let directory = try? tree.existingDirectory(destination.directory), let stamp = directory.stamp(destination.fileName) else {
+      return nil
+    }
     var outcome: ItemOutcome
     var recordChanged = true
     if let record = previous.completed {
@@ -180,14 +185,16 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       guard let current = try? await store.currentGeneration(of: item.location), current == generation else { return nil }
       let untouched = previous.recorded.map { $0.recordedByFinishedJob && $0.stamp == stamp } ?? false
       if !untouched {
-        guard let local = FileOperations.checksum(destination.finalPath), local.size == size, CRC32C.hex(local.crc32c) == crc32c
+        guard let local = FileOperations.checksum(destination.fileName, in: directory), local.size == size,
+          CRC32C.hex(local.crc32c) == crc32c
         else { return nil }
       }
       recordChanged = !untouched
       outcome = record
     } else {
       guard let info = try? await store.objectInfo(of: item.location), let size = info.size, let crc32c = info.crc32c,
-        stamp.size == size, let local = FileOperations.checksum(destination.finalPath), local.size == size, local.crc32c == crc32c
+        stamp.size == size, let local = FileOperations.checksum(destination.fileName, in: directory), local.size == size,
+        local.crc32c == crc32c
       else { return nil }
       outcome = ItemOutcome(
         id: item.id, kind: item.kind, status: .skipped, location: item.location, generation: info.generation,
@@ -213,7 +220,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       let current = try? await store.currentGeneration(of: item.location), current == generation,
       transfer.resume(partial.info)
     else {
-      FileOperations.removeIfPresent(transfer.partialPath)
+      transfer.directory.remove(transfer.partialName)
       return nil
     }
     progress.bytesStreamed(transfer.written)
@@ -242,7 +249,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
 
 /// The state of one item's bytes across attempts: the partial file, how much of it is good, and running checksums.
 struct Transfer {
-  let partialPath: String
+  let directory: OpenDirectory
+  let partialName: String
   var file: WritableFile?
   var written: Int64 = 0
   var generation: String?
@@ -252,8 +260,9 @@ struct Transfer {
   var crc = CRC32C()
   var md5: Insecure.MD5?
 
-  init(partialPath: String) {
-    self.partialPath = partialPath
+  init(directory: OpenDirectory, partialName: String) {
+    self.directory = directory
+    self.partialName = partialName
   }
 
   var md5Hex: String? { md5.map { Array($0.finalize()).hexString } }
@@ -263,7 +272,7 @@ struct Transfer {
   mutating func begin(with response: MediaResponse) throws -> Int64 {
     let info = response.info
     if written > 0, response.bodyOffset == written, info.generation == generation {
-      if file == nil { file = try WritableFile(appendingTo: partialPath) }
+      if file == nil { file = try directory.appendToFile(partialName) }
       if var expected {
         expected.crc32c = expected.crc32c ?? info.crc32c
         expected.md5 = expected.md5 ?? info.md5
@@ -279,7 +288,7 @@ struct Transfer {
     try? file?.close()
     written = 0
     crc = CRC32C()
-    file = try WritableFile(creating: partialPath)
+    file = try directory.createFile(partialName)
     generation = info.generation
     expected = info
     // MD5 costs more than CRC32C; compute it only when it is the only hash the store gives.
@@ -317,11 +326,11 @@ struct Transfer {
   }
 
   /// Closes the partial file and renames it into place; returns its size and modification time.
-  mutating func finish(renamingTo finalPath: String) throws -> FileStamp? {
+  mutating func finish(renamingTo finalName: String) throws -> FileStamp? {
     let stamp = file?.stamp()
     try file?.close()
     file = nil
-    try FileOperations.rename(partialPath, finalPath)
+    try directory.rename(partialName, to: finalName)
     return stamp
   }
 
@@ -329,7 +338,9 @@ struct Transfer {
   /// asks for the rest of `info`'s generation. False when the file is missing, empty or not shorter than the object.
   mutating func resume(_ info: ObjectInfo) -> Bool {
     let needsMD5 = info.crc32c == nil && info.md5 != nil
-    guard let prefix = FileOperations.checksum(partialPath, md5: needsMD5), prefix.size > 0, prefix.size < (info.size ?? .max) else {
+    guard let prefix = FileOperations.checksum(partialName, in: directory, md5: needsMD5), prefix.size > 0,
+      prefix.size < (info.size ?? .max)
+    else {
       return false
     }
     written = prefix.size
@@ -345,7 +356,7 @@ struct Transfer {
   mutating func discard(_ progress: ProgressTracker) {
     try? file?.close()
     file = nil
-    FileOperations.removeIfPresent(partialPath)
+    directory.remove(partialName)
     progress.bytesStreamed(-written)
     written = 0
     generation = nil
@@ -386,26 +397,6 @@ enum DownloadFailure {
     default:
       // An error the store did not classify, such as a dropped connection: transient, and resumable.
       self = .retryable(ItemError(.network, String(describing: error)), retryAfter: nil, canResume: true, isRateLimit: false)
-    }
-  }
-}
-
-/// Directories created lately, so that the items of a user create theirs once. Bounded: it forgets everything when it
-/// is full (creating an existing directory again only costs a system call), so memory does not grow with the users.
-final class DirectoryCache: Sendable {
-  private let created = Mutex<Set<String>>([])
-  private let capacity: Int
-
-  init(capacity: Int = 4_096) {
-    self.capacity = capacity
-  }
-
-  func ensure(_ path: String) throws(FileSystemError) {
-    if created.withLock({ $0.contains(path) }) { return }
-    try FileOperations.createDirectory(path)
-    created.withLock { created in
-      if created.count >= capacity { created.removeAll(keepingCapacity: true) }
-      created.insert(path)
     }
   }
 }

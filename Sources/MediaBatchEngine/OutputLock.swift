@@ -46,9 +46,19 @@ public final class OutputLock: Sendable {
   public init(root: String, command: String) throws {
     let folder = OutputLayout(root: root).stateDirectory
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var info = stat()
+    guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+      throw FileSystemError.unsafe(
+        "open", path: folder, "a symbolic link or a file, where MediaBatch keeps its state in a real folder; remove it")
+    }
     path = folder + "/lock"
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    // Never through a link (`lock -> some file` would be truncated), never blocking on a pipe.
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
     guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw FileSystemError.unsafe("open", path: path, "not a regular file; remove it")
+    }
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       let holder = Self.readHolder(fd)
       close(fd)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import GRDB
 public import Logging
 public import MediaBatchCore
@@ -49,6 +49,17 @@ public final class SQLiteJobStore: JobStore {
   public init(path: String, syncing syncDirectory: String?, logger: Logger) throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    // SQLite follows links: the database and its companions must be what they seem, in a real folder.
+    for candidate in [directory, path, path + "-wal", path + "-shm"] {
+      var info = stat()
+      guard lstat(candidate, &info) == 0 else { continue }
+      let type = info.st_mode & S_IFMT
+      guard type == (candidate == directory ? S_IFDIR : S_IFREG) else {
+        throw OpenError(
+          description: "\(candidate) is a symbolic link or not a \(candidate == directory ? "folder" : "file"): the job store is "
+            + "kept only in a real folder of the output folder; remove it and run again")
+      }
+    }
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     // Reads are few (one user's records at a time, the API's pages): two connections are plenty, and each has its

@@ -1,4 +1,4 @@
-public import MediaBatchCore
+import MediaBatchCore
 public import MediaBatchEngine
 
 extension EventHub {

@@ -261,7 +261,7 @@ struct BatchEngineTests {
     #expect(snapshot.processedUsers == catalog.totalUsers)
   }
 
-  @Test("a folder that cannot be written fails its items with io_error; other folders go on")
+  @Test("a file where a folder belongs fails that folder's items with unsafe_path; other folders go on")
   func unwritableFolderFailsOnlyItsItems() async throws {
     // setup: a file where the images folder should be
     let user = SourceUser(
@@ -271,7 +271,7 @@ struct BatchEngineTests {
     let harness = try EngineHarness(source: ListSource([user]), store: ScriptedStore())
     defer { harness.directory.remove() }
     try FileManager.default.createDirectory(atPath: harness.outputRoot + "/u0_example_com", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: harness.outputRoot + "/u0_example_com/images", contents: Data())
+    _ = FileManager.default.createFile(atPath: harness.outputRoot + "/u0_example_com/images", contents: Data())
 
     // act
     let events = try await harness.runJob()
@@ -279,7 +279,7 @@ struct BatchEngineTests {
     // check
     #expect(events.finalStatus == .completedWithErrors)
     let snapshot = harness.engine.snapshot()
-    #expect(snapshot.errorCounts == ["io_error": 2])
+    #expect(snapshot.errorCounts == ["unsafe_path": 2])
     #expect(snapshot.downloadedFiles == 2)
   }
 

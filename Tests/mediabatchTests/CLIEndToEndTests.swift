@@ -210,7 +210,7 @@ struct CLIEndToEndTests {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let blocker = directory.appending("file")
-    FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
     let result = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", blocker + "/export"])
     #expect(result.status == 2)
     #expect(result.error.contains("not writable"))

@@ -17,7 +17,11 @@ struct CrashResumeTests {
     var partial: [String: Int] = [:]
     let enumerator = FileManager.default.enumerator(atPath: output)
     while let path = enumerator?.nextObject() as? String {
-      if path.hasPrefix(OutputLayout.stateFolderName) || path.hasSuffix("/" + OutputLayout.manifestFileName) { continue }
+      if path.hasPrefix(OutputLayout.stateFolderName) || path.hasSuffix("/" + OutputLayout.manifestFileName)
+        || path.hasSuffix("/" + OutputLayout.ownerFileName)
+      {
+        continue
+      }
       guard let attributes = enumerator?.fileAttributes, attributes[.type] as? FileAttributeType == .typeRegular else { continue }
       if path.hasSuffix(NameSanitizer.partialSuffix) {
         partial[path] = (attributes[.size] as? NSNumber)?.intValue ?? 0

@@ -37,13 +37,13 @@ struct ServeStressTests {
       #expect(started.status == .accepted, "round \(round)")
       _ = try await started.body.collect(upTo: 1 << 16)
 
-      let finished = try await withThrowingTaskGroup(of: Int.self) { group in
+      let finished = await withTaskGroup(of: Int.self) { group in
         for _ in 0..<8 {
-          group.addTask { try await Self.churn(base: base, http: http) }
+          group.addTask { await Self.churn(base: base, http: http) }
         }
         let finished = await Self.waitForJobToEnd(base: base, http: http, deadline: .now + .seconds(120))
         group.cancelAll()
-        while let opened = try? await group.next() { streamsOpened += opened ?? 0 }
+        while let opened = await group.next() { streamsOpened += opened }
         return finished
       }
       if !finished {
@@ -80,7 +80,7 @@ struct ServeStressTests {
   }
 
   /// Opens the event stream and drops it after 0–50 ms, again and again until cancelled; returns how many it opened.
-  static func churn(base: String, http: HTTPClient) async throws -> Int {
+  static func churn(base: String, http: HTTPClient) async -> Int {
     var opened = 0
     while !Task.isCancelled {
       let lifetime = Duration.milliseconds(Int.random(in: 0...50))

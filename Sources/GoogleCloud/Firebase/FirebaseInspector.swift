@@ -1,4 +1,4 @@
-public import MediaBatchCore
+import MediaBatchCore
 
 /// Samples a project's users and metadata documents and reports which fields hold ids, locations and names, so a
 /// schema that differs from the defaults can be configured in a minute.

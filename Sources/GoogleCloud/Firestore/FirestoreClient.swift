@@ -1,6 +1,6 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
-public import MediaBatchCore
+import MediaBatchCore
 import NIOCore
 
 /// Reads Firestore over its REST API: a collection page by page, and documents by name in bulk.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Checks an export folder against its manifests, as `mediabatch verify` does: every file a manifest lists as
 /// downloaded must exist with the recorded size and CRC32C, and every file in a user folder must be listed.
@@ -12,8 +12,10 @@ public struct ExportVerifier: Sendable {
       /// A file no manifest lists (a stray `.partial` included).
       case unlisted
       case unreadableManifest = "unreadable_manifest"
-      /// A manifest entry whose path would leave its user folder.
+      /// A manifest entry whose path would leave its user folder, or a link where a folder or file belongs.
       case unsafePath = "unsafe_path"
+      /// The folder's owner record names another user than its manifest.
+      case ownerMismatch = "owner_mismatch"
       /// The bytes differ from what the store holds (tests compare with the store when they can).
       case differsFromStore = "differs_from_store"
     }
@@ -55,13 +57,19 @@ public struct ExportVerifier: Sendable {
     let files = FileManager.default
     let folders = try files.contentsOfDirectory(atPath: root).filter { $0 != OutputLayout.stateFolderName }.sorted()
     for folder in folders {
-      var isDirectory: ObjCBool = false
-      guard files.fileExists(atPath: root + "/" + folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+      switch Self.fileType(root + "/" + folder) {
+      case S_IFDIR: break
+      case S_IFLNK:
+        report.findings.append(Finding(.unsafePath, folder, "a symbolic link where a user folder belongs"))
+        continue
+      default:
         report.findings.append(Finding(.unlisted, folder, "a file at the top of the export"))
         continue
       }
       let manifestPath = folder + "/" + OutputLayout.manifestFileName
+      let ownerPath = folder + "/" + OutputLayout.ownerFileName
       listed.insert(manifestPath)
+      listed.insert(ownerPath)
       let manifest: UserManifest
       do {
         guard let data = files.contents(atPath: root + "/" + manifestPath) else {
@@ -74,6 +82,11 @@ public struct ExportVerifier: Sendable {
         continue
       }
       report.manifests.append(manifest)
+      if let owner = files.contents(atPath: root + "/" + ownerPath).map({ String(decoding: $0, as: UTF8.self).trimmingWhitespace() }),
+        owner != manifest.userId
+      {
+        report.findings.append(Finding(.ownerMismatch, folder, "the folder belongs to user \(owner), its manifest names \(manifest.userId)"))
+      }
       for item in manifest.items where item.status == .downloaded || item.status == .skipped {
         guard let localPath = item.localPath, Self.isSafe(localPath) else {
           report.findings.append(Finding(.unsafePath, folder + "/" + (item.localPath ?? "?"), "item \(item.id) has no usable local path"))
@@ -86,14 +99,18 @@ public struct ExportVerifier: Sendable {
     }
     for relative in (files.enumerator(atPath: root)?.allObjects as? [String] ?? []).sorted()
     where !relative.hasPrefix(OutputLayout.stateFolderName) && !listed.contains(relative) {
-      var isDirectory: ObjCBool = false
-      files.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory)
-      if !isDirectory.boolValue, relative.contains("/") { report.findings.append(Finding(.unlisted, relative, "no manifest lists it")) }
+      if Self.fileType(root + "/" + relative) != S_IFDIR, relative.contains("/") {
+        report.findings.append(Finding(.unlisted, relative, "no manifest lists it"))
+      }
     }
     return report
   }
 
   private func check(_ item: ItemOutcome, at relative: String, into report: inout Report) {
+    if let type = Self.fileType(root + "/" + relative), type != S_IFREG {
+      report.findings.append(Finding(.unsafePath, relative, "not a regular file (a link, a pipe, a device or a folder)"))
+      return
+    }
     guard let handle = FileHandle(forReadingAtPath: root + "/" + relative) else {
       report.findings.append(Finding(.missing, relative, "listed as \(item.status.rawValue) but not on disk"))
       return
@@ -118,6 +135,13 @@ public struct ExportVerifier: Sendable {
       report.verifiedFiles += 1
       report.verifiedBytes += size
     }
+  }
+
+  /// The type bits of what is at `path`, without following a link; `nil` when nothing is there.
+  static func fileType(_ path: String) -> mode_t? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return info.st_mode & S_IFMT
   }
 
   /// A manifest path stays inside its user folder: relative, no `..`, no empty segment.

@@ -1,4 +1,4 @@
-/// Where everything goes under the output root (DESIGN §3), and the rules that keep names distinct.
+/// Where everything goes under the output root, and the rules that keep names distinct.
 public struct OutputLayout: Sendable, Hashable {
   /// The output root, an absolute or relative POSIX path without a trailing slash.
   public let root: String
@@ -6,6 +6,8 @@ public struct OutputLayout: Sendable, Hashable {
   /// The folder, under the root, that holds MediaBatch's own state.
   public static let stateFolderName = ".mediabatch"
   public static let manifestFileName = "manifest.json"
+  /// In every user folder: the id of the user it belongs to, written once, when the folder is first claimed.
+  public static let ownerFileName = ".mediabatch-owner"
 
   public init(root: String) {
     var root = root.isEmpty ? "." : root
@@ -48,11 +50,26 @@ public struct UserFolderNames: Sendable {
   public init() {}
 
   public mutating func claim(userId: String, email: String?) -> String {
-    let base =
-      email.flatMap(NameSanitizer.folderName(forEmail:))
+    claimed.claim(Self.baseName(userId: userId, email: email), stableKey: userId, withSuffix: Self.suffixed)
+  }
+
+  /// The names a user's folder may have, in the order they are tried: the email rule's name, then that name with
+  /// suffixes derived from the user id (the same on every run), the first free one wins.
+  public static func candidates(userId: String, email: String?) -> [String] {
+    let base = baseName(userId: userId, email: email)
+    let suffixes = [8, 16, 64].map { NameSanitizer.stableSuffix(for: userId, length: $0) }
+      + (2...64).map { NameSanitizer.stableSuffix(for: userId) + "-\($0)" }
+    return [base] + suffixes.map { suffixed(base, $0) }
+  }
+
+  private static func baseName(userId: String, email: String?) -> String {
+    email.flatMap(NameSanitizer.folderName(forEmail:))
       ?? NameSanitizer.folderName(forEmail: userId)
       ?? "user-\(NameSanitizer.stableSuffix(for: userId))"
-    return claimed.claim(base, stableKey: userId) { NameSanitizer.truncate($0 + "-" + $1, toBytes: 240) }
+  }
+
+  private static func suffixed(_ base: String, _ suffix: String) -> String {
+    NameSanitizer.truncate(base + "-" + suffix, toBytes: 240)
   }
 }
 

@@ -1,7 +1,4 @@
-public import struct Foundation.Data
-public import struct Foundation.Date
-import class Foundation.JSONDecoder
-import class Foundation.JSONEncoder
+public import Foundation
 
 /// The per-user `manifest.json`: every item of the user, where it went, what was verified, and all its metadata.
 public struct UserManifest: Sendable, Hashable, Codable {

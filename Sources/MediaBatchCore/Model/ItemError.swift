@@ -56,5 +56,12 @@ public struct ItemError: Error, Sendable, Hashable, Codable, CustomStringConvert
     public static let cancelled = Code(rawValue: "cancelled")
     /// Anything else the store reported.
     public static let storeError = Code(rawValue: "store_error")
+    /// A symbolic link, pipe or device stands where a folder or file of the export belongs; nothing is written there.
+    public static let unsafePath = Code(rawValue: "unsafe_path")
+    /// The user's folder is claimed by another user and no other name could be claimed; nothing is written.
+    public static let folderConflict = Code(rawValue: "folder_conflict")
+    /// The store gave no hash for the object (neither with its bytes nor in its metadata), so the bytes cannot be
+    /// verified; accepted only with `--allow-unverified`.
+    public static let unverifiable = Code(rawValue: "unverifiable")
   }
 }

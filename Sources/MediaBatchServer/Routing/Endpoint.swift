@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// Who may call a route. Every API route needs the token; only the routes that say so are open.
 enum Access: Sendable {
