@@ -8,6 +8,8 @@ import Synchronization
 struct ItemDownloader<Store: MediaStore>: Sendable {
   let store: Store
   let retry: RetryPolicy
+  /// Accept bytes no hash can check (recorded as unverified) instead of failing the item with `unverifiable`.
+  let allowUnverified: Bool
   let progress: ProgressTracker
   let tree: OutputTree
   let pool: PoolLimit
@@ -102,10 +104,20 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     while true {
       outcome.attempts += 1
       do {
-        let info = try await fetch(item.location, into: &transfer, destination: destination)
+        var info = try await fetch(item.location, into: &transfer, destination: destination)
         if item.declaredSize == nil, countedBytes == 0, let size = info.size {
           countedBytes = size
           progress.bytesDiscovered(size)
+        }
+        if info.crc32c == nil, info.md5 == nil { info = try await hashesFromMetadata(of: item.location, served: info) }
+        outcome.unverified = info.crc32c == nil && info.md5 == nil
+        if outcome.unverified {
+          guard allowUnverified else {
+            throw StoreError(
+              .unverifiable,
+              "the store gives no CRC32C or MD5 for \(item.location), with its bytes or in its metadata, so they cannot be "
+                + "verified; run with --allow-unverified to accept such files (marked unverified in the manifest)")
+          }
         }
         try transfer.verify(against: info, location: item.location)
         let stamp = try transfer.finish(renamingTo: destination.fileName)
@@ -227,6 +239,20 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     return transfer.written
   }
 
+  /// The hashes of the object's metadata, for a body served without any: the bytes are checked against them, as long
+  /// as the metadata describes the generation that was served.
+  private func hashesFromMetadata(of location: ObjectLocation, served: ObjectInfo) async throws -> ObjectInfo {
+    guard let declared = try await store.objectInfo(of: location) else { return served }
+    if let generation = served.generation, let current = declared.generation, generation != current {
+      throw ChecksumFailure(ItemError(.checksumMismatch, "\(location) changed while it was fetched (generation \(generation), now \(current))"))
+    }
+    var info = served
+    info.crc32c = declared.crc32c
+    info.md5 = declared.md5
+    info.size = info.size ?? declared.size
+    return info
+  }
+
   /// One request: opens the object from where the partial file ends and appends the body to it.
   private func fetch(_ location: ObjectLocation, into transfer: inout Transfer, destination: Destination) async throws -> ObjectInfo {
     let response = try await store.open(location, offset: transfer.written, generation: transfer.generation)
@@ -291,12 +317,19 @@ struct Transfer {
     file = try directory.createFile(partialName)
     generation = info.generation
     expected = info
-    // MD5 costs more than CRC32C; compute it only when it is the only hash the store gives.
-    md5 = info.crc32c == nil && info.md5 != nil ? Insecure.MD5() : nil
+    // MD5 costs more than CRC32C; compute it only when the store gives no CRC32C with the bytes (its metadata may
+    // then have only an MD5).
+    md5 = info.crc32c == nil ? Insecure.MD5() : nil
     return discarded
   }
 
   mutating func append(_ chunk: [UInt8]) throws {
+    // A body longer than the object the store declares is refused as it arrives, not written to the end.
+    let limit = expected?.size ?? MediaItem.maximumSize
+    guard written + Int64(chunk.count) <= limit else {
+      throw ChecksumFailure(
+        ItemError(.checksumMismatch, "the store sent more than the \(limit) bytes it declares for this object; the download was cut off"))
+    }
     try chunk.withUnsafeBytes { buffer in
       crc.update(buffer)
       md5?.update(bufferPointer: buffer)
@@ -337,7 +370,7 @@ struct Transfer {
   /// Continues from a partial file on disk: its bytes are read to restore the running checksums; the next request
   /// asks for the rest of `info`'s generation. False when the file is missing, empty or not shorter than the object.
   mutating func resume(_ info: ObjectInfo) -> Bool {
-    let needsMD5 = info.crc32c == nil && info.md5 != nil
+    let needsMD5 = info.crc32c == nil
     guard let prefix = FileOperations.checksum(partialName, in: directory, md5: needsMD5), prefix.size > 0,
       prefix.size < (info.size ?? .max)
     else {

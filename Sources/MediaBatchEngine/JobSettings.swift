@@ -21,6 +21,8 @@ public struct JobSettings: Sendable, Hashable {
   public var stopGracePeriod: Duration
   /// How often a running job publishes a progress snapshot.
   public var progressInterval: Duration
+  /// Accept the bytes of an object the store gives no hash for (recorded as unverified) instead of failing the item.
+  public var allowUnverified = false
 
   public init(
     concurrency: Int = 32,

@@ -9,7 +9,7 @@ public struct RetryPolicy: Sendable, Hashable {
   public var maximumChecksumAttempts: Int
 
   public init(
-    maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 2
+    maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 3
   ) {
     self.maximumAttempts = max(1, maximumAttempts)
     self.initialDelay = initialDelay

@@ -121,9 +121,18 @@ enum JobStoreSchema {
           """
       )
     }
+    // v3: files accepted without a hash to check them against (`--allow-unverified`).
+    migrator.registerMigration("v3") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE files ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE items ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+          """
+      )
+    }
     return migrator
   }
 
   /// The newest migration this build knows.
-  static let currentVersion = "v2"
+  static let currentVersion = "v3"
 }

@@ -179,6 +179,7 @@ extension SQLiteJobStore {
       outcome.error = ItemError(code, row["error_message"] ?? "")
     }
     outcome.resumedFrom = row["resumed_from"]
+    outcome.unverified = row["unverified"]
     return ItemRecord(
       userId: row["user_id"],
       folder: row["folder"],

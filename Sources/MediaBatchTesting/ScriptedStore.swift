@@ -12,6 +12,8 @@ public final class ScriptedStore: MediaStore, Sendable {
     case dropAfter(bytes: Int)
     /// Serve the body with one byte flipped.
     case corrupt
+    /// Serve the body, then this many bytes more than the object has (a server that lies about the size).
+    case oversize(extraBytes: Int)
   }
 
   public struct Object: Sendable {
@@ -25,6 +27,10 @@ public final class ScriptedStore: MediaStore, Sendable {
     public var honoursRange: Bool
     /// When false, a ranged response declares no hashes, as some emulators do.
     public var hashesOnRangedResponses: Bool
+    /// When false, no response declares a hash (no `x-goog-hash`).
+    public var declaresHashes: Bool
+    /// When false, the object's metadata has no hash either: its bytes cannot be verified at all.
+    public var metadataDeclaresHashes: Bool
 
     public init(
       bytes: [UInt8],
@@ -32,7 +38,9 @@ public final class ScriptedStore: MediaStore, Sendable {
       faults: [Fault] = [],
       declaredCRC32C: UInt32? = nil,
       honoursRange: Bool = true,
-      hashesOnRangedResponses: Bool = true
+      hashesOnRangedResponses: Bool = true,
+      declaresHashes: Bool = true,
+      metadataDeclaresHashes: Bool = true
     ) {
       self.bytes = bytes
       self.generation = generation
@@ -40,6 +48,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       self.declaredCRC32C = declaredCRC32C
       self.honoursRange = honoursRange
       self.hashesOnRangedResponses = hashesOnRangedResponses
+      self.declaresHashes = declaresHashes
+      self.metadataDeclaresHashes = metadataDeclaresHashes
     }
   }
 
@@ -60,6 +70,7 @@ public final class ScriptedStore: MediaStore, Sendable {
     var objects: [String: Object]
     var attempts: [String: Int] = [:]
     var requests: [Request] = []
+    var served: [String: Int] = [:]
   }
 
   private let state: Mutex<State>
@@ -72,6 +83,9 @@ public final class ScriptedStore: MediaStore, Sendable {
   }
 
   public var requests: [Request] { state.withLock { $0.requests } }
+
+  /// How many body bytes the store has handed out for `object`, in all attempts.
+  public func servedBytes(_ object: String) -> Int { state.withLock { $0.served[object, default: 0] } }
 
   /// The bytes a download of `object` must end up with.
   public func expectedBytes(_ object: String) -> [UInt8]? {
@@ -104,7 +118,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
     }
     guard let object else { throw StoreError.notFound(location) }
-    return ObjectInfo(size: Int64(object.bytes.count), generation: object.generation, crc32c: object.declaredCRC32C ?? CRC32C.checksum(object.bytes))
+    let crc32c = object.metadataDeclaresHashes ? object.declaredCRC32C ?? CRC32C.checksum(object.bytes) : nil
+    return ObjectInfo(size: Int64(object.bytes.count), generation: object.generation, crc32c: crc32c)
   }
 
   public func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse {
@@ -121,7 +136,7 @@ public final class ScriptedStore: MediaStore, Sendable {
       throw StoreError(.notFound, "generation \(generation) of \(location) does not exist")
     }
     let start = object.honoursRange ? min(offset, Int64(object.bytes.count)) : 0
-    let declaresHashes = start == 0 || object.hashesOnRangedResponses
+    let declaresHashes = object.declaresHashes && (start == 0 || object.hashesOnRangedResponses)
     let info = ObjectInfo(
       size: Int64(object.bytes.count),
       generation: object.generation,
@@ -136,10 +151,47 @@ public final class ScriptedStore: MediaStore, Sendable {
       return MediaResponse(info: info, bodyOffset: start, body: ByteStream(DroppingChunks(bytes: Array(body.prefix(count)))))
     case .corrupt?:
       if !body.isEmpty { body[body.count / 2] ^= 0xFF }
+    case .oversize(let extra)?:
+      return MediaResponse(info: info, bodyOffset: start, body: ByteStream(counting(body, then: extra, of: location.object)))
     case nil:
       break
     }
-    return MediaResponse(info: info, bodyOffset: start, body: ByteStream(bytes: body, chunkSize: 256))
+    return MediaResponse(info: info, bodyOffset: start, body: ByteStream(counting(body, then: 0, of: location.object)))
+  }
+
+  /// The body in chunks of 256 bytes, then `extra` bytes of padding in chunks of 64 KiB, each counted as it is pulled.
+  private func counting(_ body: [UInt8], then extra: Int, of object: String) -> CountingChunks {
+    CountingChunks(body: body, extra: extra) { [self] count in self.state.withLock { $0.served[object, default: 0] += count } }
+  }
+}
+
+/// A body served in chunks, each reported as it is pulled, with optional padding after it.
+struct CountingChunks: AsyncSequence, Sendable {
+  let body: [UInt8]
+  let extra: Int
+  let pulled: @Sendable (Int) -> Void
+
+  func makeAsyncIterator() -> Iterator { Iterator(chunks: self) }
+
+  struct Iterator: AsyncIteratorProtocol {
+    let chunks: CountingChunks
+    var offset = 0
+    var padded = 0
+
+    mutating func next() async throws -> [UInt8]? {
+      let chunk: [UInt8]
+      if offset < chunks.body.count {
+        chunk = Array(chunks.body[offset..<Swift.min(offset + 256, chunks.body.count)])
+        offset += chunk.count
+      } else if padded < chunks.extra {
+        chunk = [UInt8](repeating: 0x41, count: Swift.min(chunks.extra - padded, 64 * 1024))
+        padded += chunk.count
+      } else {
+        return nil
+      }
+      chunks.pulled(chunk.count)
+      return chunk
+    }
   }
 }
 

@@ -55,8 +55,14 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Downloads in flight at once (env MEDIABATCH_CONCURRENCY; default 32).", valueName: "n"))
   var concurrency: Int?
 
-  @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error (env MEDIABATCH_LOG_LEVEL).", valueName: "level"))
+  @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error, critical (env MEDIABATCH_LOG_LEVEL).", valueName: "level"))
   var logLevel: String?
+
+  @Flag(
+    name: .long,
+    help: "Keep the bytes of an object the store gives no CRC32C or MD5 for, marked unverified in the manifest (default: such items fail as unverifiable)."
+  )
+  var allowUnverified = false
 
   func validate() throws {
     if let concurrency, !(1...1_024).contains(concurrency) {

@@ -19,6 +19,8 @@ struct ResolvedSettings {
   var concurrency: Int
   var logLevel: Logger.Level
   var shard: Shard?
+  /// Keep bytes no hash can check, marked unverified, instead of failing the item.
+  var allowUnverified = false
 
   init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
     func value(_ name: String) -> String? {
@@ -61,6 +63,7 @@ struct ResolvedSettings {
     }
 
     shard = try Self.shard(options.shard, environment: value)
+    allowUnverified = options.allowUnverified
     outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
     concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
@@ -77,6 +80,7 @@ struct ResolvedSettings {
   var jobSettings: JobSettings {
     var settings = JobSettings(concurrency: concurrency)
     settings.shard = shard
+    settings.allowUnverified = allowUnverified
     return settings
   }
 

@@ -72,7 +72,7 @@ struct BatchEngineTests {
     #expect(report.unlistedFiles.isEmpty)
     let u4 = try #require(report.manifests.first { $0.userId == "u4" })
     let corrupt = try #require(u4.items.first { $0.id == "u4-0" })
-    #expect(corrupt.status == .failed && corrupt.error?.code == .checksumMismatch && corrupt.attempts == 2)
+    #expect(corrupt.status == .failed && corrupt.error?.code == .checksumMismatch && corrupt.attempts == 3)
     let u2 = try #require(report.manifests.first { $0.userId == "u2" })
     #expect(u2.items.first { $0.id == "u2-0" }?.attempts == 2)
     #expect(snapshot.downloadedBytes == snapshot.totalBytes)

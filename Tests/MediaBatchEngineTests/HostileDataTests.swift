@@ -34,3 +34,79 @@ struct HostileDataTests {
     }
   }
 }
+
+/// Servers that lie: about the size, about the bytes, or that give nothing to check the bytes against.
+@Suite("Lying servers")
+struct LyingServerTests {
+  static let fastRetries = RetryPolicy(maximumAttempts: 6, initialDelay: .zero, maximumDelay: .zero)
+
+  @Test("a body longer than the declared size is cut off as it arrives, not written in full; three tries, then it fails")
+  func oversizeBodiesAreCutOff() async throws {
+    // setup: 16 bytes declared, 64 MiB sent, on every attempt; a second object lies once, then tells the truth
+    let liar = ScriptedStore.bytes(for: "liar", count: 16)
+    let store = ScriptedStore(objects: [
+      "u1/images/0": .init(bytes: liar, faults: Array(repeating: .oversize(extraBytes: 64 << 20), count: 6)),
+      "u1/images/1": .init(bytes: ScriptedStore.bytes(for: "once", count: 3_000), faults: [.oversize(extraBytes: 64 << 20)]),
+    ])
+    let harness = try EngineHarness(
+      source: ListSource([SourceUser.make(id: "u1", items: 2)]), store: store, settings: JobSettings(retry: Self.fastRetries))
+    defer { harness.directory.remove() }
+
+    // act
+    _ = try await harness.runJob()
+
+    // check
+    let snapshot = harness.engine.snapshot()
+    #expect(snapshot.errorCounts == ["checksum_mismatch": 1])
+    #expect(snapshot.downloadedFiles == 1)
+    #expect(store.requests.filter { $0.object == "u1/images/0" }.count == 3)
+    #expect(store.servedBytes("u1/images/0") < 1 << 20, "the lying body was read far past its declared size")
+    let report = try ExportVerifier(root: harness.outputRoot).verify()
+    #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty && report.verifiedFiles == 1)
+  }
+
+  @Test("bytes with no hash anywhere fail as unverifiable; with --allow-unverified they are kept, marked unverified")
+  func unverifiableBytesAreRefusedUnlessAllowed() async throws {
+    for allowed in [false, true] {
+      // setup: no x-goog-hash and no hash in the metadata; the body is corrupted in transit
+      let store = ScriptedStore(objects: [
+        "u1/images/0": .init(
+          bytes: ScriptedStore.bytes(for: "x", count: 2_000), faults: [.corrupt], declaresHashes: false, metadataDeclaresHashes: false)
+      ])
+      var settings = JobSettings(retry: Self.fastRetries)
+      settings.allowUnverified = allowed
+      let harness = try EngineHarness(source: ListSource([SourceUser.make(id: "u1", items: 1)]), store: store, settings: settings)
+      defer { harness.directory.remove() }
+
+      // act
+      let events = try await harness.runJob()
+
+      // check
+      let report = try ExportVerifier(root: harness.outputRoot).verify()
+      let item = try #require(report.manifests.first?.items.first)
+      if allowed {
+        #expect(events.finalStatus == .completed)
+        #expect(item.status == .downloaded && item.unverified)
+      } else {
+        #expect(events.finalStatus == .completedWithErrors)
+        #expect(item.status == .failed && item.error?.code == .unverifiable)
+        #expect(report.verifiedFiles == 0 && report.unlistedFiles.isEmpty)
+      }
+    }
+  }
+
+  @Test("a body served without a hash is checked against the object's metadata: a corrupted one is fetched again")
+  func metadataHashesCatchCorruption() async throws {
+    let bytes = ScriptedStore.bytes(for: "y", count: 5_000)
+    let store = ScriptedStore(objects: ["u1/images/0": .init(bytes: bytes, faults: [.corrupt], declaresHashes: false)])
+    let harness = try EngineHarness(
+      source: ListSource([SourceUser.make(id: "u1", items: 1)]), store: store, settings: JobSettings(retry: Self.fastRetries))
+    defer { harness.directory.remove() }
+    let events = try await harness.runJob()
+    #expect(events.finalStatus == .completed)
+    let report = try ExportVerifier(root: harness.outputRoot).verify { _ in bytes }
+    #expect(report.problems.isEmpty && report.verifiedFiles == 1)
+    #expect(report.manifests.first?.items.first?.unverified == false)
+    #expect(store.requests.count == 2)
+  }
+}

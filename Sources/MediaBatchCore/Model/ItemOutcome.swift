@@ -31,6 +31,8 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
   public var error: ItemError?
   /// The byte a download resumed from, when it continued a partial file an earlier job left.
   public var resumedFrom: Int64?
+  /// The store gave no hash to check the bytes against and the job accepted them anyway (`--allow-unverified`).
+  public var unverified = false
 
   public init(
     id: String,
@@ -72,6 +74,7 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     case originalName = "original_name"
     case metadata, attempts, error
     case resumedFrom = "resumed_from"
+    case unverified
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -92,6 +95,7 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     try container.encode(attempts, forKey: .attempts)
     try container.encode(error, forKey: .error)
     try container.encodeIfPresent(resumedFrom, forKey: .resumedFrom)
+    if unverified { try container.encode(true, forKey: .unverified) }
   }
 
   public init(from decoder: any Decoder) throws {
@@ -115,5 +119,6 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     attempts = try container.decodeIfPresent(Int.self, forKey: .attempts) ?? 0
     error = try container.decodeIfPresent(ItemError.self, forKey: .error)
     resumedFrom = try container.decodeIfPresent(Int64.self, forKey: .resumedFrom)
+    unverified = try container.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
   }
 }
