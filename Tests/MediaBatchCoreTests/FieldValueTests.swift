@@ -1,5 +1,6 @@
 import Foundation
 import MediaBatchCore
+import PropertyBased
 import Testing
 
 @Suite("Typed metadata values")
@@ -27,4 +28,65 @@ struct FieldValueTests {
     }
     #expect(decoded.isNaN)
   }
+}
+
+/// Any metadata a Firestore document can hold, written into a manifest and read back, is what it was.
+@Suite("Typed metadata values, property-based")
+struct FieldValuePropertyTests {
+  /// Keys a user's map may have, those that look like the manifest's own tags among them.
+  static let keys = ["$type", "$$type", "$", "$$", "value", "latitude", "type", "", "é", "a.b", "$value", "__name__", "x"]
+
+  /// A deterministic random value tree, from a seed.
+  static func value(_ random: inout Xorshift, depth: Int = 0) -> FieldValue {
+    switch random.next(below: depth > 3 ? 9 : 11) {
+    case 0: return .null
+    case 1: return .bool(random.next(below: 2) == 0)
+    case 2: return .integer(Int64(bitPattern: random.next()))
+    case 3: return .double(Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF))
+    case 4: return .string(keys[random.next(below: keys.count)])
+    case 5: return .timestamp("2024-03-05T14:07:09.\(random.next(below: 1_000_000_000))Z")
+    case 6: return .bytes(Data((0..<random.next(below: 9)).map { _ in UInt8(random.next(below: 256)) }))
+    case 7: return .reference("projects/p/databases/(default)/documents/u/\(random.next(below: 100))")
+    case 8: return .geoPoint(latitude: Double(random.next(below: 180)) - 90, longitude: Double(random.next(below: 360)) - 180)
+    case 9: return .array((0..<random.next(below: 4)).map { _ in value(&random, depth: depth + 1) })
+    default:
+      var map: [String: FieldValue] = [:]
+      for _ in 0..<random.next(below: 5) { map[keys[random.next(below: keys.count)]] = value(&random, depth: depth + 1) }
+      return .map(map)
+    }
+  }
+
+  @Test("arbitrary metadata, hostile keys such as $type included, survives the manifest's round trip")
+  func manifestRoundTrip() async {
+    await propertyCheck(count: 2_000, input: Gen<UInt64>.value(in: 1...UInt64.max)) { seed in
+      var random = Xorshift(seed: seed)
+      var metadata: [String: FieldValue] = [:]
+      for _ in 0..<4 { metadata[Self.keys[random.next(below: Self.keys.count)]] = Self.value(&random) }
+      let item = ItemOutcome(id: "i", kind: .images, status: .downloaded, metadata: metadata)
+      let result = UserResult(userId: "u", email: nil, folder: "u", outcomes: [item])
+      let manifest = UserManifest(jobId: "j", source: "test", generatedAt: Date(timeIntervalSince1970: 0), result: result, items: [item])
+      do {
+        let decoded = try UserManifest.decode(try manifest.encoded())
+        #expect(decoded.items.first?.metadata == metadata)
+      } catch {
+        Issue.record("seed \(seed): \(error)")
+      }
+    }
+  }
+}
+
+/// A small deterministic generator, so a failing seed reproduces.
+struct Xorshift {
+  private var state: UInt64
+
+  init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
+
+  mutating func next() -> UInt64 {
+    state ^= state << 13
+    state ^= state >> 7
+    state ^= state << 17
+    return state
+  }
+
+  mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

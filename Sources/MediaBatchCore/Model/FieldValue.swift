@@ -3,7 +3,8 @@ public import struct Foundation.Data
 /// A typed metadata value, as a document database stores it.
 ///
 /// JSON's own types encode as themselves; the types JSON cannot tell apart (timestamps, bytes, references,
-/// geo points, non-finite doubles) encode as `{"$type": …, "value": …}` so the manifest loses nothing.
+/// geo points, non-finite doubles) encode as `{"$type": …, "value": …}` so the manifest loses nothing. A map's own
+/// keys that start with `$` get one more (`$type` is written `$$type`), so no user map is ever read as a tag.
 public indirect enum FieldValue: Sendable, Hashable {
   case null
   case bool(Bool)
@@ -53,9 +54,12 @@ extension FieldValue: Codable {
     case .integer(let value):
       var container = encoder.singleValueContainer()
       try container.encode(value)
-    case .double(let value) where value.isFinite:
+    case .double(let value) where value.isFinite && Int64(exactly: value) == nil:
       var container = encoder.singleValueContainer()
       try container.encode(value)
+    case .double(let value) where value.isFinite:
+      // A whole number would be read back as an integer: say it is a double.
+      try encodeTagged("double", encoder) { try $0.encode(value, forKey: .value) }
     case .double(let value):
       try encodeTagged("double", encoder) { try $0.encode(value.isNaN ? "NaN" : (value < 0 ? "-Infinity" : "Infinity"), forKey: .value) }
     case .string(let value):
@@ -76,9 +80,19 @@ extension FieldValue: Codable {
       var container = encoder.singleValueContainer()
       try container.encode(values)
     case .map(let values):
-      var container = encoder.singleValueContainer()
-      try container.encode(values)
+      var container = encoder.container(keyedBy: MapKey.self)
+      for (key, value) in values {
+        try container.encode(value, forKey: MapKey(stringValue: key.hasPrefix("$") ? "$" + key : key))
+      }
     }
+  }
+
+  /// Any key of a map.
+  private struct MapKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
   }
 
   private func encodeTagged(
@@ -112,13 +126,20 @@ extension FieldValue: Codable {
     } else if let value = try? container.decode([FieldValue].self) {
       self = .array(value)
     } else {
-      self = .map(try container.decode([String: FieldValue].self))
+      let map = try decoder.container(keyedBy: MapKey.self)
+      var values: [String: FieldValue] = [:]
+      for key in map.allKeys {
+        let name = key.stringValue.hasPrefix("$$") ? String(key.stringValue.dropFirst()) : key.stringValue
+        values[name] = try map.decode(FieldValue.self, forKey: key)
+      }
+      self = .map(values)
     }
   }
 
   private static func decodeTagged(_ type: String, _ container: KeyedDecodingContainer<TaggedKeys>) throws -> FieldValue {
     switch type {
     case "double":
+      if let number = try? container.decode(Double.self, forKey: .value) { return .double(number) }
       let text = try container.decode(String.self, forKey: .value)
       switch text {
       case "NaN": return .double(.nan)
