@@ -5,6 +5,8 @@ public import AsyncHTTPClient
 public actor TokenCache {
   private let source: any AccessTokenSource
   private let http: HTTPClient
+  /// How a busy or unreachable token endpoint is asked again: only transient failures are retried.
+  var backoff = Backoff(maximumAttempts: 6, initialDelay: .milliseconds(250), maximumDelay: .seconds(8))
   private var current: AccessToken?
   private var waiters: [CheckedContinuation<String, any Error>] = []
   private var isRefreshing = false
@@ -18,6 +20,14 @@ public actor TokenCache {
     self.http = http
   }
 
+  /// A cache whose retries of a busy token endpoint wait `initialDelay` (for tests: zero).
+  public init(source: any AccessTokenSource, http: HTTPClient, retryDelay initialDelay: Duration) {
+    self.source = source
+    self.http = http
+    self.backoff.initialDelay = initialDelay
+    self.backoff.maximumDelay = max(initialDelay, .milliseconds(1))
+  }
+
   /// A valid token. `rejected` is a token the server just refused: a newer one is fetched unless another caller has
   /// already replaced it.
   public func token(rejected: String? = nil) async throws -> String {
@@ -29,14 +39,27 @@ public actor TokenCache {
     }
     isRefreshing = true
     do {
-      fetchCount += 1
-      let token = try await source.fetchToken(using: http)
+      let token = try await fetchRetryingTransientFailures()
       current = token
       finishRefresh(.success(token.value))
       return token.value
     } catch {
       finishRefresh(.failure(error))
       throw error
+    }
+  }
+
+  /// Fetches a token, asking again (with backoff) while the endpoint is busy or out of reach.
+  private func fetchRetryingTransientFailures() async throws -> AccessToken {
+    var attempt = 0
+    while true {
+      attempt += 1
+      fetchCount += 1
+      do {
+        return try await source.fetchToken(using: http)
+      } catch let error as AuthenticationError where error.isTransient && attempt < backoff.maximumAttempts {
+        try await Task.sleep(for: backoff.delay(afterAttempt: attempt))
+      }
     }
   }
 

@@ -50,10 +50,16 @@ public struct MetadataServerTokenSource: AccessTokenSource {
   public func fetchToken(using http: HTTPClient) async throws -> AccessToken {
     var request = HTTPClientRequest(url: baseURL + "/computeMetadata/v1/instance/service-accounts/default/token")
     request.headers.add(name: "Metadata-Flavor", value: "Google")
-    let response = try await http.execute(request, timeout: .seconds(10))
-    let body = try await response.body.collect(upTo: 64 * 1024)
+    let body: ByteBuffer
+    let response: HTTPClientResponse
+    do {
+      response = try await http.execute(request, timeout: .seconds(10))
+      body = try await response.body.collect(upTo: 64 * 1024)
+    } catch {
+      throw AuthenticationError("the metadata server did not answer a token request: \(error)", isTransient: true)
+    }
     guard response.status == .ok else {
-      throw AuthenticationError("the metadata server answered \(response.status.code) to a token request")
+      throw AuthenticationError.answered(Int(response.status.code), "the metadata server answered \(response.status.code) to a token request")
     }
     return AccessToken(try OAuthTokenResponse(json: Array(body.readableBytesView)))
   }
@@ -74,11 +80,18 @@ enum TokenEndpoint {
     request.method = .POST
     request.headers.add(name: "Content-Type", value: OAuthTokenRequest.contentType)
     request.body = .bytes(ByteBuffer(bytes: tokenRequest.bodyBytes))
-    let response = try await http.execute(request, timeout: .seconds(30))
-    let body = Array(try await response.body.collect(upTo: 64 * 1024).readableBytesView)
+    let response: HTTPClientResponse
+    let body: [UInt8]
+    do {
+      response = try await http.execute(request, timeout: .seconds(30))
+      body = Array(try await response.body.collect(upTo: 64 * 1024).readableBytesView)
+    } catch {
+      throw AuthenticationError("the token endpoint \(tokenRequest.url) did not answer: \(error)", isTransient: true)
+    }
     guard response.status == .ok else {
       let detail = String(decoding: body.prefix(300), as: UTF8.self)
-      throw AuthenticationError("the token endpoint \(tokenRequest.url) answered \(response.status.code): \(detail)")
+      throw AuthenticationError.answered(
+        Int(response.status.code), "the token endpoint \(tokenRequest.url) answered \(response.status.code): \(detail)")
     }
     return AccessToken(try OAuthTokenResponse(json: body))
   }

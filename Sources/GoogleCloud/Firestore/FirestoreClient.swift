@@ -143,6 +143,7 @@ public struct FirestoreClient: Sendable {
     switch error {
     case let error as GoogleAPIError: error.isRetryable
     case is TransportError: true
+    case let error as AuthenticationError: error.isTransient
     default: false
     }
   }

@@ -31,10 +31,8 @@ public struct CloudStorageClient: MediaStore {
     let response: HTTPClientResponse
     do {
       response = try await http.execute(request, timeout: timeout)
-    } catch let error as AuthenticationError {
-      throw StoreError(.unauthenticated, error.description)
     } catch {
-      throw StoreError(.network, "no answer for \(location): \(error)", isRetryable: true)
+      throw Self.transportFailure(error, location)
     }
 
     let headers = response.headers
@@ -101,7 +99,7 @@ public struct CloudStorageClient: MediaStore {
     do {
       response = try await http.execute(request, timeout: .seconds(60))
     } catch {
-      throw StoreError(.network, "no answer for \(location): \(error)", isRetryable: true)
+      throw Self.transportFailure(error, location)
     }
     let body = Array((try? await response.body.collect(upTo: 64 * 1024))?.readableBytesView ?? [])
     guard response.status == .ok else {
@@ -122,6 +120,12 @@ public struct CloudStorageClient: MediaStore {
     default:
       throw GoogleAPIError(service: .storage, httpStatus: Int(response.status.code), body: [], retryAfterHeader: nil)
     }
+  }
+
+  /// A request that got no answer: transient, but for credentials the token endpoint refused.
+  private static func transportFailure(_ error: any Error, _ location: ObjectLocation) -> StoreError {
+    if let error = error as? AuthenticationError, !error.isTransient { return StoreError(.unauthenticated, error.description) }
+    return StoreError(.network, "no answer for \(location): \(error)", isRetryable: true)
   }
 
   private static func body(_ response: HTTPClientResponse) -> ByteStream {
