@@ -30,6 +30,8 @@ public final class BatchEngine: Service, Sendable {
   private struct State {
     var machine = JobStateMachine()
     var current: PendingJob?
+    /// Why the current (or last) job failed as a whole, when it did.
+    var failureReason: String?
     var acceptsJobs = true
   }
 
@@ -102,6 +104,7 @@ public final class BatchEngine: Service, Sendable {
           stop: StopSignal()
         )
         state.current = pending
+        state.failureReason = nil
         requestContinuation.yield(pending)
         return .success(pending)
       }
@@ -157,7 +160,7 @@ public final class BatchEngine: Service, Sendable {
     let snapshot = snapshot()
     guard snapshot.jobId != nil else { return nil }
     var summary = JobSummary(snapshot)
-    summary.settings = state.withLock { $0.current?.settings.parameters }
+    (summary.settings, summary.failureReason) = state.withLock { ($0.current?.settings.parameters, $0.failureReason) }
     return summary
   }
 
@@ -178,16 +181,32 @@ public final class BatchEngine: Service, Sendable {
   private func runJob(_ pending: PendingJob) async {
     logger.info("job started", metadata: ["mediabatch.job.id": "\(pending.id)"])
     if let started = currentSummary() { await jobStore.jobStarted(started) }
-    let outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
+    var outcome = await execute(pending) { [weak self] in self?.status ?? .processing }
     pending.progress.jobFinished()
-    // Every user and item result is in the job store before the job is seen to end.
-    await jobStore.checkpoint(JobSummary(pending.progress.snapshot(status: status)))
+    // Every user and item result is in the job store before the job is seen to end, or the job failed.
+    do {
+      try await jobStore.checkpoint(JobSummary(pending.progress.snapshot(status: status)))
+    } catch {
+      if case .failed = outcome {} else {
+        outcome = .failed(
+          reason: error.isDiskFull
+            ? JobFailure.diskFull(root: layout.root, error.description)
+            : "\(error.description); the exported files are verified and listed in their manifests, the next run checks them again")
+      }
+    }
     let status = state.withLock { $0.machine.runEnded(jobId: pending.id, outcome) }
     metrics.jobFinished(status)
     var summary = JobSummary(pending.progress.snapshot(status: status))
     summary.settings = pending.settings.parameters
-    if case .failed(let reason) = outcome { summary.failureReason = reason }
-    await jobStore.jobFinished(summary)
+    if case .failed(let reason) = outcome {
+      summary.failureReason = reason
+      state.withLock { $0.failureReason = reason }
+    }
+    do {
+      try await jobStore.jobFinished(summary)
+    } catch {
+      logger.error("job end not recorded", metadata: ["mediabatch.job.id": "\(pending.id)", "error": "\(error)"])
+    }
     logger.info(
       "job finished",
       metadata: [

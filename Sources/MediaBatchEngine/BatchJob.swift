@@ -20,6 +20,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let metrics: EngineMetrics
   /// The job's status as the engine's state machine sees it, for the snapshots the job publishes.
   let status: @Sendable () -> JobStatus
+  /// Set when the job must end as a whole (a full disk).
+  let failure = JobFailure()
 
   private enum Child: Sendable {
     case item
@@ -131,6 +133,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       group.cancelAll()
     }
 
+    if let reason = failure.current { return .failed(reason: reason) }
     if let sourceFailure { return .failed(reason: sourceFailure) }
     if stoppedEarly || progress.cancelledFiles > 0 { return .stoppedEarly }
     return .finished(failedItems: progress.failedFiles)
@@ -206,6 +209,9 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     if outcome.status == .failed, let error = outcome.error {
       record = ErrorRecord(user: user.displayName, userId: user.id, itemId: outcome.id, kind: outcome.kind, error: error, at: Date())
     }
+    if let error = outcome.error, error.code == .diskFull {
+      failure.fail(JobFailure.diskFull(root: layout.root, error.message), stopping: stop)
+    }
     progress.itemFinished(outcome, knownBytes: result.countedBytes, error: record)
     metrics.itemFinished(outcome)
     jobStore.itemFinished(
@@ -252,6 +258,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
         try tree.directory(finished.folder, create: true).writeAtomically(Array(try manifest.encoded()), to: OutputLayout.manifestFileName)
       } catch {
         let itemError = (error as? FileSystemError)?.itemError ?? ItemError(.ioError, "manifest: \(error)")
+        if itemError.code == .diskFull { failure.fail(JobFailure.diskFull(root: layout.root, itemError.message), stopping: stop) }
         logger.error("manifest not written", metadata: ["mediabatch.user.id": "\(finished.user.id)", "error": "\(error)"])
         result.status = .failed
         result.errors.append(.init(itemId: OutputLayout.manifestFileName, kind: MediaKind("manifest"), error: itemError))
@@ -300,7 +307,13 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       }
       let snapshot = progress.snapshot(status: status())
       events.publish(.progress(snapshot))
-      await jobStore.checkpoint(JobSummary(snapshot))
+      do {
+        try await jobStore.checkpoint(JobSummary(snapshot))
+      } catch where error.isDiskFull {
+        failure.fail(JobFailure.diskFull(root: layout.root, error.description), stopping: stop)
+      } catch {
+        // Kept buffered by the store for the next checkpoint.
+      }
     }
     return .housekeeping
   }

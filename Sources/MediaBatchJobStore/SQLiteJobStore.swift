@@ -181,16 +181,43 @@ public final class SQLiteJobStore: JobStore {
     pending.withLock { $0.users.append((jobId, result)) }
   }
 
-  public func checkpoint(_ job: JobSummary) async {
-    await write("checkpoint of job \(job.jobId)") { db in
-      try self.writePending(db)
-      try Self.updateTotals(job, db)
+  public func checkpoint(_ job: JobSummary) async throws(JobStoreWriteError) {
+    // The batch is taken on the writer's queue, so batches land in order; a batch whose transaction fails (or whose
+    // commit does) goes back in front of what has been buffered since, for the next checkpoint.
+    let taken = Mutex<Batch?>(nil)
+    do {
+      try await writer.write { db in
+        let batch = self.takePending()
+        taken.withLock { $0 = batch }
+        try self.write(batch, db)
+        try Self.updateTotals(job, db)
+      }
+    } catch {
+      if let batch = taken.withLock({ $0 }) { restorePending(batch) }
+      let full = (error as? DatabaseError)?.resultCode == .SQLITE_FULL
+      logger.error("job store write failed", metadata: ["mediabatch.job.id": "\(job.jobId)", "error": "\(error)"])
+      throw JobStoreWriteError("the job store \(path ?? "in memory") could not be written: \(error)", isDiskFull: full)
     }
   }
 
   /// The last checkpoint, with the job's final state.
-  public func jobFinished(_ job: JobSummary) async {
-    await checkpoint(job)
+  public func jobFinished(_ job: JobSummary) async throws(JobStoreWriteError) {
+    try await checkpoint(job)
+  }
+
+  private func takePending() -> Batch {
+    pending.withLock { batch in
+      defer { batch = Batch() }
+      return batch
+    }
+  }
+
+  private func restorePending(_ batch: Batch) {
+    pending.withLock { pending in
+      pending.items = batch.items + pending.items
+      pending.partials = batch.partials + pending.partials
+      pending.users = batch.users + pending.users
+    }
   }
 
   /// Runs a write transaction; a failure is logged, never thrown into the export (its files are still verified and
@@ -203,12 +230,8 @@ public final class SQLiteJobStore: JobStore {
     }
   }
 
-  /// Writes the buffered records. Runs on the database's writer queue, so batches are taken and written in order.
-  private func writePending(_ db: Database) throws {
-    let batch = pending.withLock { batch in
-      defer { batch = Batch() }
-      return batch
-    }
+  /// Writes a batch of records, on the database's writer queue.
+  private func write(_ batch: Batch, _ db: Database) throws {
     guard !batch.isEmpty else { return }
     if batch.items.contains(where: { $0.stamp != nil }) { flushFileSystem() }
 

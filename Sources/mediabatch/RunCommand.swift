@@ -78,7 +78,9 @@ struct RunCommand: AsyncParsableCommand {
 
     let output = URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL.path
     let snapshot = engine.snapshot()
-    let report = RunReport(snapshot: snapshot, output: output, failedUsers: await unsuccessfulUsers(jobStore, jobId: jobId))
+    let report = RunReport(
+      snapshot: snapshot, output: output, failedUsers: await unsuccessfulUsers(jobStore, jobId: jobId),
+      failureReason: engine.currentSummary()?.failureReason)
     if json {
       print(try report.json())
     } else {

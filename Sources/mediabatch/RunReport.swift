@@ -17,6 +17,8 @@ struct RunReport: Encodable {
   var errorCounts: [String: Int]
   var errors: [ErrorRecord]
   var failedUsers: [UserResult]
+  /// Why the job failed as a whole (a full disk, a source that could not be read), when it did.
+  var failureReason: String?
 
   struct Counts: Encodable {
     var total: Int
@@ -33,7 +35,8 @@ struct RunReport: Encodable {
     var cancelled: Int
   }
 
-  init(snapshot s: ProgressSnapshot, output: String, failedUsers: [UserResult]) {
+  init(snapshot s: ProgressSnapshot, output: String, failedUsers: [UserResult], failureReason: String? = nil) {
+    self.failureReason = failureReason
     jobId = s.jobId
     status = s.status
     source = s.source
@@ -87,6 +90,7 @@ struct RunReport: Encodable {
         lines.append("  … every item's outcome is in the manifest.json of its user's folder.")
       }
     }
+    if let failureReason { lines.append("The job failed: \(failureReason)") }
     if !failedUsers.isEmpty {
       let names = failedUsers.prefix(10).map { "\($0.email ?? $0.userId) (\($0.folder))" }.joined(separator: ", ")
       lines.append("Users not complete: \(failedUsers.count): \(names)\(failedUsers.count > 10 ? ", …" : "")")

@@ -28,7 +28,7 @@ struct ResumeTests {
     harness.jobStore.transferStarted(
       PartialTransfer(jobId: "killed", folder: folder, relativePath: relativePath, location: ObjectLocation(bucket: "test", object: object), info: info)
     )
-    await harness.jobStore.checkpoint(JobSummary(jobId: "killed", status: .processing, source: ListSource([]).info, dryRun: false, startedAt: Date()))
+    try await harness.jobStore.checkpoint(JobSummary(jobId: "killed", status: .processing, source: ListSource([]).info, dryRun: false, startedAt: Date()))
   }
 
   @Test("a partial file an earlier job left is resumed with a range request pinned to its generation")

@@ -126,7 +126,7 @@ struct JobStoreTests {
     }
     // Nothing is visible before the checkpoint.
     #expect(try await store.users(ofJob: "j1").elements.isEmpty)
-    await store.checkpoint(Self.job("j1"))
+    try await store.checkpoint(Self.job("j1"))
 
     var seen: [String] = []
     var cursor: String?
@@ -159,7 +159,7 @@ struct JobStoreTests {
     store.itemFinished(bad)
     store.userFinished(jobId: "j1", UserResult(userId: "u1", email: nil, folder: "u1_folder", outcomes: [good.outcome]))
     store.userFinished(jobId: "j1", UserResult(userId: "u2", email: nil, folder: "u2_folder", outcomes: [bad.outcome]))
-    await store.jobFinished(Self.job("j1", .completedWithErrors))
+    try await store.jobFinished(Self.job("j1", .completedWithErrors))
 
     #expect(try await store.users(ofJob: "j1").elements.map(\.userId) == ["u2"])
     #expect(try await store.items(ofJob: "j1").elements.map(\.outcome.id) == ["b"])
@@ -179,7 +179,7 @@ struct JobStoreTests {
     store.transferStarted(transfer("quick"))
     store.itemFinished(Self.item("j1", user: "u", id: "quick", status: .downloaded))
     store.transferStarted(transfer("slow"))
-    await store.checkpoint(Self.job("j1"))
+    try await store.checkpoint(Self.job("j1"))
 
     var known = await store.knownFiles(folder: "u_folder")
     #expect(Array(known.partials.keys) == ["images/slow.png"])
@@ -187,7 +187,7 @@ struct JobStoreTests {
     #expect(known.files.keys.sorted() == ["images/quick"])
 
     store.itemFinished(Self.item("j1", user: "u", id: "slow", status: .failed, error: .network))
-    await store.checkpoint(Self.job("j1"))
+    try await store.checkpoint(Self.job("j1"))
     known = await store.knownFiles(folder: "u_folder")
     #expect(known.partials.isEmpty)
   }
@@ -198,8 +198,8 @@ struct JobStoreTests {
     for id in ["20260101-000000-0001", "20260101-000000-0002", "20260101-000000-0003"] {
       await store.jobStarted(Self.job(id))
     }
-    await store.jobFinished(Self.job("20260101-000000-0001", .completed))
-    await store.jobFinished(Self.job("20260101-000000-0002", .stopped))
+    try await store.jobFinished(Self.job("20260101-000000-0001", .completed))
+    try await store.jobFinished(Self.job("20260101-000000-0002", .stopped))
 
     let interrupted = try store.markInterruptedJobs()
 
@@ -212,5 +212,29 @@ struct JobStoreTests {
     #expect(second.elements.map(\.jobId) == ["20260101-000000-0001"] && second.nextCursor == nil)
     #expect(try await store.latestJob()?.status == .interrupted)
     #expect(first.elements.first?.settings == JobParameters(concurrency: 8))
+  }
+
+  @Test("a batch that fails to write is kept and written, in order, by the next checkpoint; nothing is lost")
+  func failedBatchesStayPending() async throws {
+    // setup
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try SQLiteJobStore(path: directory.appending("state.sqlite"), syncing: nil, logger: Self.logger)
+    await store.jobStarted(Self.job("j1"))
+    store.itemFinished(Self.item("j1", user: "u1", id: "a", status: .downloaded))
+    try await store.writer.write { db in
+      try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON items BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    }
+
+    // act: the write fails, more records arrive, then the store can be written again
+    await #expect(throws: JobStoreWriteError.self) { try await store.checkpoint(Self.job("j1")) }
+    store.itemFinished(Self.item("j1", user: "u1", id: "b", status: .downloaded))
+    try await store.writer.write { try $0.execute(sql: "DROP TRIGGER refuse") }
+    try await store.checkpoint(Self.job("j1"))
+
+    // check
+    let items = try await store.items(ofJob: "j1").elements.map(\.outcome.id)
+    #expect(items == ["a", "b"])
+    #expect(await store.knownFiles(folder: "u1_folder").files.count == 2)
   }
 }

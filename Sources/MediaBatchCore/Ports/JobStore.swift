@@ -14,10 +14,11 @@ public protocol JobStore: Sendable {
   func itemFinished(_ item: FinishedItem)
   /// A user has every outcome. Buffered.
   func userFinished(jobId: String, _ result: UserResult)
-  /// Writes what is buffered and the job's running totals.
-  func checkpoint(_ job: JobSummary) async
+  /// Writes what is buffered and the job's running totals. When the write fails, nothing buffered is lost: it stays
+  /// buffered for the next checkpoint, and the error says whether the disk is full.
+  func checkpoint(_ job: JobSummary) async throws(JobStoreWriteError)
   /// Writes what is buffered and the job's final totals.
-  func jobFinished(_ job: JobSummary) async
+  func jobFinished(_ job: JobSummary) async throws(JobStoreWriteError)
 
   /// What earlier jobs recorded about one user folder: its verified files and its unfinished downloads.
   func knownFiles(folder: String) async -> KnownFiles
@@ -107,4 +108,16 @@ public struct KnownFiles: Sendable {
   }
 
   public static let none = KnownFiles()
+}
+
+/// A write to the job store failed; what was to be written is kept for the next attempt.
+public struct JobStoreWriteError: Error, Sendable, CustomStringConvertible {
+  public var description: String
+  /// The disk (or the quota) holding the job store is full.
+  public var isDiskFull: Bool
+
+  public init(_ description: String, isDiskFull: Bool) {
+    self.description = description
+    self.isDiskFull = isDiskFull
+  }
 }
