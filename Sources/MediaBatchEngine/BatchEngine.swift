@@ -135,6 +135,17 @@ public final class BatchEngine: Service, Sendable {
     }
   }
 
+  /// Stops the running job without a grace period: downloads in flight and the listing are cancelled at once (a
+  /// second Ctrl-C). The job still ends `stopped`, with every outcome recorded.
+  @discardableResult
+  public func stopNow() -> StopResult {
+    let result = stop()
+    if case .stopping = result {
+      state.withLock { $0.current?.stop }?.abandon()
+    }
+    return result
+  }
+
   /// Lets `run()` return once the current job (if any) is over; no new job is accepted.
   public func finishAfterCurrentJob() {
     state.withLock { $0.acceptsJobs = false }

@@ -47,12 +47,17 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     var stoppedEarly = false
     var sourceFailure: String?
 
-    if settings.users == nil, settings.shard == nil, retrying == nil, let expected = try? await source.userCount() { progress.usersExpected(expected) }
-
     await withTaskGroup(of: Child.self) { group in
-      group.addTask { await graceWatcher() }
-      group.addTask { await ticker() }
+      if settings.users == nil, settings.shard == nil, retrying == nil {
+        // Counted beside the listing, so a slow count holds neither the downloads nor a stop.
+        group.addTask {
+          if let expected = try? await source.userCount() { progress.usersExpected(expected) }
+          return .housekeeping
+        }
+      }
       let listed = BoundedBuffer<SourceUser>(capacity: listingLookahead)
+      group.addTask { await graceWatcher(listed: listed) }
+      group.addTask { await ticker() }
       group.addTask { await list(into: listed) }
       var running = 0
 
@@ -117,7 +122,11 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             running += 1
           }
         }
-        if !stoppedEarly { progress.listingCompleted() }
+        if stop.isStopped {
+          stoppedEarly = true
+        } else {
+          progress.listingCompleted()
+        }
       } catch {
         if stop.isStopped || error is CancellationError {
           stoppedEarly = true
@@ -285,16 +294,31 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     return .housekeeping
   }
 
-  /// After a stop, gives items in flight the grace period, then tells the driver to abandon them.
-  private func graceWatcher() async -> Child {
+  /// After a stop, ends the wait for the next listed user at once (a slow page of the listing must not hold the
+  /// stop), gives items in flight the grace period, or none when the job is abandoned, then tells the driver to
+  /// cancel what is left, the listing included.
+  private func graceWatcher(listed: BoundedBuffer<SourceUser>) async -> Child {
     await stop.wait()
     guard !Task.isCancelled else { return .housekeeping }
-    do {
-      try await Task.sleep(for: settings.stopGracePeriod)
-    } catch {
-      return .housekeeping
+    listed.finish()
+    let expired = await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        do {
+          try await Task.sleep(for: settings.stopGracePeriod)
+          return true
+        } catch {
+          return false
+        }
+      }
+      group.addTask {
+        await stop.waitUntilAbandoned()
+        return !Task.isCancelled
+      }
+      let first = await group.next() ?? false
+      group.cancelAll()
+      return first
     }
-    return .graceExpired
+    return expired ? .graceExpired : .housekeeping
   }
 
   /// Publishes a progress snapshot at a steady pace until the job ends, and writes the job store's batch.

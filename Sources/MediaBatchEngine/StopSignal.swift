@@ -1,30 +1,53 @@
 import Synchronization
 
-/// A one-shot flag that a job's tasks can check and await: set once, by a stop request or a shutdown.
+/// A one-shot flag that a job's tasks can check and await: set once, by a stop request or a shutdown. A second,
+/// stronger level, `abandon()`, says not to wait for the grace period either.
 public final class StopSignal: Sendable {
+  private let stopped = Level()
+  private let abandoned = Level()
+
+  public init() {}
+
+  public var isStopped: Bool { stopped.isSet }
+  public var isAbandoned: Bool { abandoned.isSet }
+
+  public func stop() { stopped.set() }
+
+  /// Stops, and gives items in flight no more time: they are cancelled at once.
+  public func abandon() {
+    stopped.set()
+    abandoned.set()
+  }
+
+  /// Returns once the job is stopped, or when the calling task is cancelled.
+  public func wait() async { await stopped.wait() }
+
+  /// Returns once the job is abandoned, or when the calling task is cancelled.
+  public func waitUntilAbandoned() async { await abandoned.wait() }
+}
+
+/// One flag that can be set once and awaited.
+private final class Level: Sendable {
   private struct State {
-    var isStopped = false
+    var isSet = false
     var nextWaiter = 0
     var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
   }
 
   private let state = Mutex(State())
 
-  public init() {}
+  var isSet: Bool { state.withLock { $0.isSet } }
 
-  public var isStopped: Bool { state.withLock { $0.isStopped } }
-
-  public func stop() {
+  func set() {
     let waiters = state.withLock { state in
-      state.isStopped = true
+      state.isSet = true
       defer { state.waiters.removeAll() }
       return Array(state.waiters.values)
     }
     for waiter in waiters { waiter.resume() }
   }
 
-  /// Returns once the signal is set, or when the calling task is cancelled.
-  public func wait() async {
+  func wait() async {
     let id = state.withLock { state in
       defer { state.nextWaiter += 1 }
       return state.nextWaiter
@@ -32,7 +55,7 @@ public final class StopSignal: Sendable {
     await withTaskCancellationHandler {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let resumeNow = state.withLock { state in
-          if state.isStopped || Task.isCancelled { return true }
+          if state.isSet || Task.isCancelled { return true }
           state.waiters[id] = continuation
           return false
         }

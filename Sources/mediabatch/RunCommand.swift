@@ -5,6 +5,7 @@ import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchJobStore
 import ServiceLifecycle
+import UnixSignals
 
 /// `mediabatch run`: one export job in the terminal, with live progress and an exit code that tells how it went.
 struct RunCommand: AsyncParsableCommand {
@@ -113,6 +114,8 @@ struct RunCommand: AsyncParsableCommand {
     credentials: String?,
     logger: Logger
   ) async throws -> String {
+    // Trapped before the job starts (and says so), so a Ctrl-C from then on stops it rather than killing the process.
+    let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
     var jobSettings = engine.defaults
     jobSettings.dryRun = dryRun
     jobSettings.resumes = resumes
@@ -134,7 +137,6 @@ struct RunCommand: AsyncParsableCommand {
     let services = ServiceGroup(
       configuration: ServiceGroupConfiguration(
         services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)],
-        gracefulShutdownSignals: [.sigint, .sigterm],
         logger: logger
       )
     )
@@ -142,6 +144,20 @@ struct RunCommand: AsyncParsableCommand {
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await services.run() }
       group.addTask { await reporter.run() }
+      group.addTask {
+        // Ctrl-C (or SIGTERM) stops gracefully; a second one stops at once.
+        var received = 0
+        for await _ in signals {
+          received += 1
+          // The engine ends its service when this job is over (`finishAfterCurrentJob`), which ends the group.
+          if received == 1 {
+            engine.stop()
+            Terminal.writeError("Stopping: downloads in flight get 5 s to finish. Press Ctrl-C again to stop at once.")
+          } else {
+            engine.stopNow()
+          }
+        }
+      }
       try await group.next()
       group.cancelAll()
     }
