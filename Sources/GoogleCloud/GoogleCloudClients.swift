@@ -19,7 +19,8 @@ public struct GoogleCloudClients: Sendable {
   public static func make(environment: GoogleCloudEnvironment, connections: Int) async throws -> GoogleCloudClients {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections + 4))
-    configuration.timeout = .init(connect: .seconds(15), read: .seconds(120))
+    // Read: no byte for 30 s ends a request (a slow but moving body is the engine's stall rule's to judge).
+    configuration.timeout = .init(connect: .seconds(15), read: .seconds(30))
     configuration.decompression = .disabled
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {

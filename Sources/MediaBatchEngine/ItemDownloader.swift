@@ -264,10 +264,14 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         PartialTransfer(jobId: jobId, folder: destination.folder, relativePath: destination.relativePath, location: location, info: info)
       )
     }
+    var pace = Pace(rule: retry.stall)
     for try await chunk in response.body {
       try Task.checkCancellation()
       try transfer.append(chunk)
       progress.bytesStreamed(Int64(chunk.count))
+      if let stalled = pace.received(Int64(chunk.count)) {
+        throw StoreError(.network, "the download of \(location) stalled: \(stalled)", isRetryable: true)
+      }
     }
     return transfer.expected ?? response.info
   }
@@ -431,5 +435,31 @@ enum DownloadFailure {
       // An error the store did not classify, such as a dropped connection: transient, and resumable.
       self = .retryable(ItemError(.network, String(describing: error)), retryAfter: nil, canResume: true, isRateLimit: false)
     }
+  }
+}
+
+/// How fast a body arrives, in windows of the stall rule's length; a window under the rule's rate is a stall.
+struct Pace {
+  let rule: RetryPolicy.StallRule
+  private var windowStart = ContinuousClock.now
+  private var bytesInWindow: Int64 = 0
+
+  init(rule: RetryPolicy.StallRule) {
+    self.rule = rule
+  }
+
+  /// Counts a chunk; returns what went wrong when the window that just ended was too slow.
+  mutating func received(_ count: Int64) -> String? {
+    bytesInWindow += count
+    let elapsed = ContinuousClock.now - windowStart
+    guard elapsed >= rule.window else { return nil }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let rate = Double(bytesInWindow) / max(seconds, 0.001)
+    defer {
+      windowStart = .now
+      bytesInWindow = 0
+    }
+    guard rate < Double(rule.minimumBytesPerSecond) else { return nil }
+    return "\(bytesInWindow) bytes in \(Int(seconds.rounded())) s, under \(rule.minimumBytesPerSecond) bytes/s"
   }
 }

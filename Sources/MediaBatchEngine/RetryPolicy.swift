@@ -1,5 +1,19 @@
 /// When and how long to wait before trying an item again: exponential backoff with full jitter (DESIGN §4).
 public struct RetryPolicy: Sendable, Hashable {
+  /// When a download that still moves is given up as stalled and tried again: fewer than `minimumBytesPerSecond` on
+  /// average over `window`. (A download that receives nothing at all is ended sooner by the HTTP client's read
+  /// timeout, 30 s.)
+  public struct StallRule: Sendable, Hashable {
+    public var window: Duration
+    public var minimumBytesPerSecond: Int64
+
+    public init(window: Duration = .seconds(60), minimumBytesPerSecond: Int64 = 1_024) {
+      self.window = window
+      self.minimumBytesPerSecond = minimumBytesPerSecond
+    }
+  }
+
+  public var stall = StallRule()
   /// Attempts in all, the first included.
   public var maximumAttempts: Int
   public var initialDelay: Duration

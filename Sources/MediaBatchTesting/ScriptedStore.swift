@@ -14,6 +14,8 @@ public final class ScriptedStore: MediaStore, Sendable {
     case corrupt
     /// Serve the body, then this many bytes more than the object has (a server that lies about the size).
     case oversize(extraBytes: Int)
+    /// Serve the body `bytes` at a time, waiting `every` before each piece (a server that drips).
+    case drip(bytes: Int, every: Duration)
   }
 
   public struct Object: Sendable {
@@ -153,6 +155,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       if !body.isEmpty { body[body.count / 2] ^= 0xFF }
     case .oversize(let extra)?:
       return MediaResponse(info: info, bodyOffset: start, body: ByteStream(counting(body, then: extra, of: location.object)))
+    case .drip(let size, let interval)?:
+      return MediaResponse(info: info, bodyOffset: start, body: ByteStream(Dripping(bytes: body, size: size, interval: interval)))
     case nil:
       break
     }
@@ -191,6 +195,29 @@ struct CountingChunks: AsyncSequence, Sendable {
       }
       chunks.pulled(chunk.count)
       return chunk
+    }
+  }
+}
+
+/// Yields a body a few bytes at a time, slowly.
+struct Dripping: AsyncSequence, Sendable {
+  let bytes: [UInt8]
+  let size: Int
+  let interval: Duration
+
+  func makeAsyncIterator() -> Iterator { Iterator(dripping: self) }
+
+  struct Iterator: AsyncIteratorProtocol {
+    let dripping: Dripping
+    var offset = 0
+
+    mutating func next() async throws -> [UInt8]? {
+      guard offset < dripping.bytes.count else { return nil }
+      // The behaviour being modelled (a server that drips), not a wait for something.
+      try await Task.sleep(for: dripping.interval)
+      let end = Swift.min(offset + dripping.size, dripping.bytes.count)
+      defer { offset = end }
+      return Array(dripping.bytes[offset..<end])
     }
   }
 }

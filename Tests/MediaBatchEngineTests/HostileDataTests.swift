@@ -109,4 +109,26 @@ struct LyingServerTests {
     #expect(report.manifests.first?.items.first?.unverified == false)
     #expect(store.requests.count == 2)
   }
+
+  @Test("a server that drips its body is given up as stalled and asked again; the next answer completes the file")
+  func drippingServersAreRetried() async throws {
+    // setup: 4 KB dripped 64 bytes every 40 ms (1.6 KB/s) on the first attempt; the rule wants 20 KB/s over 300 ms
+    let bytes = ScriptedStore.bytes(for: "drip", count: 4_000)
+    let store = ScriptedStore(objects: ["u1/images/0": .init(bytes: bytes, faults: [.drip(bytes: 64, every: .milliseconds(40))])])
+    var retry = Self.fastRetries
+    retry.stall = .init(window: .milliseconds(300), minimumBytesPerSecond: 20_000)
+    let harness = try EngineHarness(source: ListSource([SourceUser.make(id: "u1", items: 1)]), store: store, settings: JobSettings(retry: retry))
+    defer { harness.directory.remove() }
+
+    // act
+    let events = try await harness.runJob()
+
+    // check
+    #expect(events.finalStatus == .completed)
+    let report = try ExportVerifier(root: harness.outputRoot).verify { _ in bytes }
+    #expect(report.problems.isEmpty && report.verifiedFiles == 1)
+    #expect(report.manifests.first?.items.first?.attempts == 2)
+    // The bytes that did arrive are kept: the second request continues from them.
+    #expect(store.requests.count == 2 && (store.requests.last?.offset ?? 0) > 0)
+  }
 }
