@@ -121,7 +121,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         }
         try transfer.verify(against: info, location: item.location)
         let stamp = try transfer.finish(renamingTo: destination.fileName)
-        pool.succeeded()
+        pool.answered()
         outcome.status = .downloaded
         outcome.size = transfer.written
         outcome.generation = info.generation
@@ -140,13 +140,14 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
           outcome.error = ItemError(.cancelled, "the job stopped before this item finished")
           return Result(outcome: outcome, countedBytes: countedBytes)
         case .checksum(let itemError):
+          pool.answered()
           transfer.discard(progress)
           checksumFailures += 1
           if checksumFailures < retry.maximumChecksumAttempts, outcome.attempts < retry.maximumAttempts { continue }
           outcome.error = itemError
         case .retryable(let itemError, let retryAfter, let canResume, let isRateLimit):
           if !canResume { transfer.discard(progress) }
-          if isRateLimit { pool.rateLimited() }
+          if isRateLimit { pool.rateLimited() } else { pool.answered() }
           guard outcome.attempts < retry.maximumAttempts else {
             transfer.discard(progress)
             outcome.error = itemError
@@ -166,6 +167,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
           }
           continue
         case .permanent(let itemError):
+          pool.answered()
           transfer.discard(progress)
           outcome.error = itemError
         }
