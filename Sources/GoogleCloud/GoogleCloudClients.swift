@@ -2,7 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 import Logging
 import MediaBatchCore
-import NIOCore
+public import NIOCore
 
 /// The Firestore and Cloud Storage clients for one project, sharing one HTTP client and one token cache. The owner
 /// shuts `http` down when done.
@@ -15,12 +15,14 @@ public struct GoogleCloudClients: Sendable {
   public let credentialsDescription: String
 
   /// Resolves credentials in the standard order (a key file, gcloud's user login, the metadata server) unless both
-  /// services are emulated, and builds the clients. `connections` sizes the pool of connections per host.
-  public static func make(environment: GoogleCloudEnvironment, connections: Int) async throws -> GoogleCloudClients {
+  /// services are emulated, and builds the clients. `connections` sizes the pool of connections per host;
+  /// `readTimeout` ends a request that receives no byte for that long (a slow but moving body is the engine's to judge).
+  public static func make(
+    environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30)
+  ) async throws -> GoogleCloudClients {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections + 4))
-    // Read: no byte for 30 s ends a request (a slow but moving body is the engine's stall rule's to judge).
-    configuration.timeout = .init(connect: .seconds(15), read: .seconds(30))
+    configuration.timeout = .init(connect: .seconds(15), read: readTimeout)
     configuration.decompression = .disabled
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {

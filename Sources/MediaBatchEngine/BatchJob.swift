@@ -89,7 +89,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
             await finishItem(.init(outcome: kept, countedBytes: kept.size ?? 0), of: user, folder: folder, ledger: ledger)
           }
           for (index, scheduled) in plan.items.enumerated() {
-            while running >= pool.current, let child = await group.next() {
+            while running - waitingSlots(pool) >= pool.current, let child = await group.next() {
               if case .item = child { running -= 1 } else if case .graceExpired = child { group.cancelAll() }
             }
             if stop.isStopped {
@@ -146,6 +146,14 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     if let sourceFailure { return .failed(reason: sourceFailure) }
     if stoppedEarly || progress.cancelledFiles > 0 { return .stoppedEarly }
     return .finished(failedItems: progress.failedFiles)
+  }
+
+  /// Slots lent out while items wait out a backoff (they hold no connection), so a burst of transient failures does not
+  /// idle the pool; at most the pool's size more, and none while the store is rate-limiting (the pool is then smaller
+  /// on purpose).
+  private func waitingSlots(_ pool: PoolLimit) -> Int {
+    let limit = pool.current
+    return limit < pool.maximum ? 0 : min(progress.retryingCount, limit)
   }
 
   // MARK: - Planning

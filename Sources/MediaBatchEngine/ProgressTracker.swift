@@ -90,6 +90,8 @@ public final class ProgressTracker: Sendable {
   }
 
   func retryStarted() { retryingItems.add(1, ordering: .relaxed) }
+  /// Items waiting out a backoff before their next attempt: they hold no connection.
+  var retryingCount: Int { retryingItems.load(ordering: .relaxed) }
   func retryEnded() { retryingItems.subtract(1, ordering: .relaxed) }
 
   /// Records an item's final outcome. `knownBytes` is what the listing counted for it, taken back if it failed.

@@ -64,6 +64,13 @@ struct CommonOptions: ParsableArguments {
   )
   var allowUnverified = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Give up and resume a download slower than 1 KiB/s over this many seconds, or silent for half of it; 2–3600 (env MEDIABATCH_STALL_SECONDS; default 60).",
+      valueName: "s"))
+  var stallSeconds: Int?
+
   func validate() throws {
     if let concurrency, !(1...1_024).contains(concurrency) {
       throw ValidationError("--concurrency must be between 1 and 1024, not \(concurrency)")

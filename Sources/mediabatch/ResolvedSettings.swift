@@ -21,6 +21,8 @@ struct ResolvedSettings {
   var shard: Shard?
   /// Keep bytes no hash can check, marked unverified, instead of failing the item.
   var allowUnverified = false
+  /// A download under 1 KiB/s over this many seconds, or silent for half of it, is given up and resumed.
+  var stallSeconds = 60
 
   init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
     func value(_ name: String) -> String? {
@@ -64,6 +66,8 @@ struct ResolvedSettings {
 
     shard = try Self.shard(options.shard, environment: value)
     allowUnverified = options.allowUnverified
+    stallSeconds = try options.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
+    guard (2...3_600).contains(stallSeconds) else { throw ValidationError("the stall time must be from 2 to 3600 seconds, not \(stallSeconds)") }
     outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
     concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
@@ -81,6 +85,7 @@ struct ResolvedSettings {
     var settings = JobSettings(concurrency: concurrency)
     settings.shard = shard
     settings.allowUnverified = allowUnverified
+    settings.retry.stall = .init(window: .seconds(stallSeconds))
     return settings
   }
 
@@ -121,7 +126,8 @@ struct ResolvedSettings {
       )
       return Runtime(engine: engine, credentials: nil, shutdown: {})
     case .firebase(let environment, let schema):
-      let clients = try await GoogleCloudClients.make(environment: environment, connections: concurrency)
+      let clients = try await GoogleCloudClients.make(
+        environment: environment, connections: concurrency, readTimeout: .milliseconds(Int64(stallSeconds) * 500))
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
         source: clients.source(schema: schema, defaultBucket: bucket), store: clients.storage, layout: layout,

@@ -130,7 +130,7 @@ struct FirebaseEmulatorTests {
 
   /// Checks an export against the seed: every object expected to download is on disk with the seeded bytes
   /// (SHA-256), every bad case is its error. Returns how many files were verified.
-  private func check(output: String, against seed: SeedManifest) throws -> Int {
+  func check(output: String, against seed: SeedManifest) throws -> Int {
     let report = try ExportVerifier(root: output).verify()
     #expect(report.problems.isEmpty, "\(report.problems.prefix(5))")
     #expect(report.unlistedFiles.isEmpty, "\(report.unlistedFiles.prefix(5))")
