@@ -32,6 +32,9 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
+    // The system's zlib, for gzip-encoded objects (its streaming inflate tells the end of a gzip member, which the
+    // package wrappers of it do not expose).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
       name: "MediaBatchCore",
       dependencies: [
@@ -55,6 +58,7 @@ let package = Package(
       name: "MediaBatchEngine",
       dependencies: [
         "MediaBatchCore",
+        "CZlib",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -37,8 +37,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     let pool = PoolLimit(maximum: settings.concurrency)
     let downloader = tree.map { tree in
       ItemDownloader(
-        store: store, retry: settings.retry, allowUnverified: settings.allowUnverified, progress: progress, tree: tree, pool: pool, jobId: id,
-        jobStore: jobStore)
+        store: store, retry: settings.retry, allowUnverified: settings.allowUnverified, keepGzip: settings.keepGzip, progress: progress,
+        tree: tree, pool: pool, jobId: id, jobStore: jobStore)
     }
     // A retry job visits only the users with failures in the job it retries, and fetches only those items.
     var retrying: [String: Set<String>]?

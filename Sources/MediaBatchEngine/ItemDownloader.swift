@@ -10,6 +10,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   let retry: RetryPolicy
   /// Accept bytes no hash can check (recorded as unverified) instead of failing the item with `unverifiable`.
   let allowUnverified: Bool
+  /// Keep gzip-encoded objects compressed, as stored.
+  let keepGzip: Bool
   let progress: ProgressTracker
   let tree: OutputTree
   let pool: PoolLimit
@@ -120,13 +122,25 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
           }
         }
         try transfer.verify(against: info, location: item.location)
-        let stamp = try transfer.finish(renamingTo: destination.fileName)
         pool.answered()
-        outcome.status = .downloaded
-        outcome.size = transfer.written
         outcome.generation = info.generation
-        outcome.crc32c = CRC32C.hex(transfer.crc.value)
-        outcome.md5 = info.md5?.hexString ?? transfer.md5Hex
+        outcome.contentEncoding = info.isGzip ? "gzip" : nil
+        let stamp: FileStamp?
+        if info.isGzip, !keepGzip {
+          // Verified as stored (compressed); saved decompressed.
+          let plain = try transfer.finish(decompressingTo: destination.fileName)
+          stamp = plain.stamp
+          outcome.storedSize = transfer.written
+          outcome.size = plain.size
+          outcome.crc32c = CRC32C.hex(plain.crc32c)
+          outcome.md5 = nil
+        } else {
+          stamp = try transfer.finish(renamingTo: destination.fileName)
+          outcome.size = transfer.written
+          outcome.crc32c = CRC32C.hex(transfer.crc.value)
+          outcome.md5 = info.md5?.hexString ?? transfer.md5Hex
+        }
+        outcome.status = .downloaded
         outcome.contentType = info.contentType ?? item.contentType
         // The bytes now count as done for good: keep them in the progress total.
         transfer.written = 0
@@ -371,6 +385,25 @@ struct Transfer {
     file = nil
     try directory.rename(partialName, to: finalName)
     return stamp
+  }
+
+  /// Decompresses the verified partial file into the final one (through a second partial file), then removes it.
+  mutating func finish(decompressingTo finalName: String) throws -> Gunzip.Result {
+    try file?.close()
+    file = nil
+    let plainPartial = finalName + ".gunzip" + NameSanitizer.partialSuffix
+    do {
+      let result = try Gunzip.file(partialName, to: plainPartial, in: directory)
+      try directory.rename(plainPartial, to: finalName)
+      directory.remove(partialName)
+      return result
+    } catch let error as Gunzip.Failure {
+      directory.remove(plainPartial)
+      throw StoreError(.storeError, "the object is stored with Content-Encoding gzip, but \(error.description)")
+    } catch {
+      directory.remove(plainPartial)
+      throw error
+    }
   }
 
   /// Continues from a partial file on disk: its bytes are read to restore the running checksums; the next request

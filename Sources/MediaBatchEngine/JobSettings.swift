@@ -23,6 +23,8 @@ public struct JobSettings: Sendable, Hashable {
   public var progressInterval: Duration
   /// Accept the bytes of an object the store gives no hash for (recorded as unverified) instead of failing the item.
   public var allowUnverified = false
+  /// Keep objects stored with `Content-Encoding: gzip` compressed, as stored, instead of decompressing them.
+  public var keepGzip = false
 
   public init(
     concurrency: Int = 32,

@@ -121,12 +121,17 @@ enum JobStoreSchema {
           """
       )
     }
-    // v3: files accepted without a hash to check them against (`--allow-unverified`).
+    // v3: files accepted without a hash to check them against (`--allow-unverified`), and gzip-encoded objects
+    // saved decompressed (their encoding and stored size).
     migrator.registerMigration("v3") { db in
       try db.execute(
         sql: """
           ALTER TABLE files ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
           ALTER TABLE items ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE files ADD COLUMN content_encoding TEXT;
+          ALTER TABLE items ADD COLUMN content_encoding TEXT;
+          ALTER TABLE files ADD COLUMN stored_size INTEGER;
+          ALTER TABLE items ADD COLUMN stored_size INTEGER;
           """
       )
     }

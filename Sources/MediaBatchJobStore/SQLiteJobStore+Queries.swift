@@ -180,6 +180,8 @@ extension SQLiteJobStore {
     }
     outcome.resumedFrom = row["resumed_from"]
     outcome.unverified = row["unverified"]
+    outcome.contentEncoding = row["content_encoding"]
+    outcome.storedSize = row["stored_size"]
     return ItemRecord(
       userId: row["user_id"],
       folder: row["folder"],

@@ -254,15 +254,16 @@ public final class SQLiteJobStore: JobStore {
     let item = try db.cachedStatement(
       sql: """
         INSERT INTO items (job_id, user_id, folder, kind, item_id, status, bucket, object, generation, local_path, size,
-          crc32c, md5, content_type, attempts, error_code, error_message, started_at, seconds, resumed_from, unverified)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          crc32c, md5, content_type, attempts, error_code, error_message, started_at, seconds, resumed_from, unverified,
+          content_encoding, stored_size)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     )
     let file = try db.cachedStatement(
       sql: """
         INSERT OR REPLACE INTO files (folder, kind, item_id, local_path, bucket, object, generation, size, crc32c, md5,
-          content_type, job_id, modified_ns, unverified)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          content_type, job_id, modified_ns, unverified, content_encoding, stored_size)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     )
     let partialDone = try db.cachedStatement(sql: "DELETE FROM partials WHERE folder = ? AND local_path = ?")
@@ -272,12 +273,12 @@ public final class SQLiteJobStore: JobStore {
         finished.jobId, finished.userId, finished.folder, o.kind.name, o.id, o.status.rawValue, o.location?.bucket,
         o.location?.object, o.generation, o.localPath, o.size, o.crc32c, o.md5, o.contentType, o.attempts,
         o.error?.code.rawValue, o.error?.message, finished.startedAt.timeIntervalSince1970, finished.seconds, o.resumedFrom,
-        o.unverified,
+        o.unverified, o.contentEncoding, o.storedSize,
       ])
       if let stamp = finished.stamp, let location = o.location, let localPath = o.localPath, let crc32c = o.crc32c {
         try file.execute(arguments: [
           finished.folder, o.kind.name, o.id, localPath, location.bucket, location.object, o.generation, stamp.size, crc32c,
-          o.md5, o.contentType, finished.jobId, stamp.modified, o.unverified,
+          o.md5, o.contentType, finished.jobId, stamp.modified, o.unverified, o.contentEncoding, o.storedSize,
         ])
       }
       // However the item ended, its partial file is gone: renamed into place or deleted.
@@ -355,6 +356,8 @@ public final class SQLiteJobStore: JobStore {
           outcome.md5 = row["md5"]
           outcome.contentType = row["content_type"]
           outcome.unverified = row["unverified"]
+          outcome.contentEncoding = row["content_encoding"]
+          outcome.storedSize = row["stored_size"]
           let stamp = (row["modified_ns"] as Int64?).map { FileStamp(size: row["size"], modified: $0) }
           let jobStatus = (row["job_status"] as String?).flatMap(JobStatus.init(rawValue:))
           let finished = jobStatus.map { !$0.isActive && $0 != .interrupted } ?? false

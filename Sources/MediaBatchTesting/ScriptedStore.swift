@@ -33,6 +33,8 @@ public final class ScriptedStore: MediaStore, Sendable {
     public var declaresHashes: Bool
     /// When false, the object's metadata has no hash either: its bytes cannot be verified at all.
     public var metadataDeclaresHashes: Bool
+    /// `gzip` when `bytes` are stored compressed.
+    public var contentEncoding: String?
 
     public init(
       bytes: [UInt8],
@@ -42,7 +44,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       honoursRange: Bool = true,
       hashesOnRangedResponses: Bool = true,
       declaresHashes: Bool = true,
-      metadataDeclaresHashes: Bool = true
+      metadataDeclaresHashes: Bool = true,
+      contentEncoding: String? = nil
     ) {
       self.bytes = bytes
       self.generation = generation
@@ -52,6 +55,7 @@ public final class ScriptedStore: MediaStore, Sendable {
       self.hashesOnRangedResponses = hashesOnRangedResponses
       self.declaresHashes = declaresHashes
       self.metadataDeclaresHashes = metadataDeclaresHashes
+      self.contentEncoding = contentEncoding
     }
   }
 
@@ -143,7 +147,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       size: Int64(object.bytes.count),
       generation: object.generation,
       crc32c: declaresHashes ? object.declaredCRC32C ?? CRC32C.checksum(object.bytes) : nil,
-      contentType: "application/octet-stream"
+      contentType: "application/octet-stream",
+      contentEncoding: object.contentEncoding
     )
     var body = Array(object.bytes[Int(start)...])
     switch fault {

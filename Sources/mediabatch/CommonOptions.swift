@@ -64,6 +64,9 @@ struct CommonOptions: ParsableArguments {
   )
   var allowUnverified = false
 
+  @Flag(name: .long, help: "Keep objects stored with Content-Encoding gzip compressed, as stored (default: saved decompressed).")
+  var keepGzip = false
+
   @Option(
     name: .long,
     help: ArgumentHelp(

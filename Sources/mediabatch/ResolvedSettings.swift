@@ -21,6 +21,8 @@ struct ResolvedSettings {
   var shard: Shard?
   /// Keep bytes no hash can check, marked unverified, instead of failing the item.
   var allowUnverified = false
+  /// Keep gzip-encoded objects compressed, as stored.
+  var keepGzip = false
   /// A download under 1 KiB/s over this many seconds, or silent for half of it, is given up and resumed.
   var stallSeconds = 60
 
@@ -66,6 +68,7 @@ struct ResolvedSettings {
 
     shard = try Self.shard(options.shard, environment: value)
     allowUnverified = options.allowUnverified
+    keepGzip = options.keepGzip
     stallSeconds = try options.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
     guard (2...3_600).contains(stallSeconds) else { throw ValidationError("the stall time must be from 2 to 3600 seconds, not \(stallSeconds)") }
     outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
@@ -85,6 +88,7 @@ struct ResolvedSettings {
     var settings = JobSettings(concurrency: concurrency)
     settings.shard = shard
     settings.allowUnverified = allowUnverified
+    settings.keepGzip = keepGzip
     settings.retry.stall = .init(window: .seconds(stallSeconds))
     return settings
   }

@@ -131,4 +131,61 @@ struct LyingServerTests {
     // The bytes that did arrive are kept: the second request continues from them.
     #expect(store.requests.count == 2 && (store.requests.last?.offset ?? 0) > 0)
   }
+
+  /// `bytes` gzip-compressed by the system's `gzip`.
+  static func gzip(_ bytes: [UInt8], in directory: TemporaryDirectory, name: String) throws -> [UInt8] {
+    let path = directory.appending(name)
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-n", "-f", path]
+    try process.run()
+    process.waitUntilExit()
+    return Array(try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
+  }
+
+  @Test("a gzip-encoded object is verified as stored and saved decompressed (several members too); --keep-gzip keeps it")
+  func gzipObjects() async throws {
+    let work = try TemporaryDirectory()
+    defer { work.remove() }
+    let first = Array(String(repeating: "first part of a voice note transcript ", count: 300).utf8)
+    let second = Array(String(repeating: "and the second member ", count: 200).utf8)
+    let single = try Self.gzip(first, in: work, name: "one")
+    let double = single + (try Self.gzip(second, in: work, name: "two"))
+    let damaged = Array(single.prefix(single.count / 2))
+    for keep in [false, true] {
+      let store = ScriptedStore(objects: [
+        "u1/voices/0": .init(bytes: single, contentEncoding: "gzip"),
+        "u1/voices/1": .init(bytes: double, contentEncoding: "gzip"),
+        "u1/voices/2": .init(bytes: damaged, contentEncoding: "gzip"),
+      ])
+      var settings = JobSettings(retry: Self.fastRetries)
+      settings.keepGzip = keep
+      let harness = try EngineHarness(
+        source: ListSource([SourceUser.make(id: "u1", items: 3, kind: .voices)]), store: store, settings: settings)
+      defer { harness.directory.remove() }
+
+      _ = try await harness.runJob()
+
+      let report = try ExportVerifier(root: harness.outputRoot).verify()
+      #expect(report.problems.isEmpty && report.unlistedFiles.isEmpty, "\(report.problems)")
+      let items = try #require(report.manifests.first).items.sorted { $0.id < $1.id }
+      let folder = harness.outputRoot + "/u1_example_com/"
+      func onDisk(_ item: ItemOutcome) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: folder + (item.localPath ?? ""))))
+      }
+      #expect(items.map(\.contentEncoding) == ["gzip", "gzip", "gzip"])
+      if keep {
+        #expect(try onDisk(items[0]) == single && items[0].storedSize == nil)
+        #expect(try onDisk(items[1]) == double)
+        #expect(items[2].status == .downloaded, "kept as stored, the damaged object is what the store holds")
+      } else {
+        #expect(try onDisk(items[0]) == first)
+        #expect(items[0].size == Int64(first.count) && items[0].storedSize == Int64(single.count))
+        #expect(try onDisk(items[1]) == first + second)
+        #expect(items[2].status == .failed && items[2].error?.code == .storeError)
+        #expect(items[2].error?.message.contains("gzip") == true)
+      }
+    }
+  }
 }

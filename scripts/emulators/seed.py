@@ -18,6 +18,7 @@ Content is deterministic for a given --seed.
 
 import argparse
 import base64
+import gzip
 import hashlib
 import http.client
 import json
@@ -193,6 +194,7 @@ class DataSet:
         self.root = "projects/{}/databases/(default)/documents".format(self.project)
         self.documents = []  # (collection, doc_id, fields)
         self.objects = {}  # (bucket, name) -> (size, content_type)
+        self.gzip_objects = set()  # (bucket, name) stored gzip-compressed with Content-Encoding: gzip
         self.users = []  # manifest entries
         self.metadata = {}  # (kind, id) -> manifest item template, for ids shared by several users
 
@@ -330,6 +332,12 @@ class DataSet:
         self.add_user("edge-names", "edge.names@example.com", images, [("edge-zero-bytes", zero)],
                       note="hostile object names, every location and name field, a zero-byte object")
 
+        # An object stored gzip-compressed (Content-Encoding: gzip): verified as stored, saved decompressed.
+        compressed = self.standard_item("voices", "edge-gzip", "edge-gzip", bucket, size=30 * KIB)
+        self.gzip_objects.add((bucket, compressed["object"]))
+        self.add_user("edge-gzip", "edge.gzip@example.com", [], [("edge-gzip", compressed)],
+                      note="an object stored with Content-Encoding gzip")
+
         # Ids repeated within a user (download once) and across users (each user gets a copy).
         shared = self.standard_item("images", "edge-shared", "shared", bucket)
         own = self.standard_item("images", "edge-own", "edge-repeats", bucket)
@@ -463,6 +471,22 @@ def seed_storage(args, data, storage):
         bucket, name = key
         size, content_type = data.objects[key]
         content = content_for(args.seed, bucket, name, size)
+        if key in data.gzip_objects:
+            # Stored compressed, with Content-Encoding: gzip; the export must hold the decompressed bytes.
+            digests[key] = hashlib.sha256(content).hexdigest()
+            compressed = gzip.compress(content, mtime=0)
+            boundary = "mediabatch-seed-boundary"
+            meta = json.dumps({"name": name, "contentType": content_type, "contentEncoding": "gzip"}).encode()
+            payload = (b"--" + boundary.encode() + b"\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" + meta
+                       + b"\r\n--" + boundary.encode() + b"\r\nContent-Type: " + content_type.encode() + b"\r\n\r\n"
+                       + compressed + b"\r\n--" + boundary.encode() + b"--\r\n")
+            path = "/upload/storage/v1/b/{}/o?uploadType=multipart".format(quote_all(bucket))
+            status, _h, body = storage.request(
+                "POST", path, payload, {"Content-Type": "multipart/related; boundary=" + boundary})
+            stored = json.loads(body) if status == 200 else {}
+            if status != 200 or stored.get("contentEncoding") != "gzip" or int(stored.get("size", -1)) != len(compressed):
+                raise SystemExit("seed.py: gzip upload {}/{} -> {} {}".format(bucket, name, status, body[:300]))
+            return size
         path = "/upload/storage/v1/b/{}/o?uploadType=media&name={}".format(quote_all(bucket), quote_all(name))
         status, _h, body = storage.request("POST", path, content, {"Content-Type": content_type})
         if status != 200:
@@ -484,6 +508,8 @@ def verify_storage(args, data, storage, digests):
         bucket, name = key
         path = "/storage/v1/b/{}/o/{}?alt=media".format(quote_all(bucket), quote_all(name))
         status, _h, body = storage.request("GET", path)
+        if status == 200 and key in data.gzip_objects:
+            body = gzip.decompress(body)
         if status != 200 or hashlib.sha256(body).hexdigest() != digests[key]:
             return "{}/{}: status {}, {} bytes".format(bucket, name, status, len(body))
         return None

@@ -39,17 +39,23 @@ public struct CloudStorageClient: MediaStore {
     let hashes = try ObjectHashes(headerValues: headers["x-goog-hash"])
     let generationHeader = headers.first(name: "x-goog-generation")
     let contentType = headers.first(name: "content-type")
+    // With `Accept-Encoding: gzip` the stored bytes come as they are: for a gzip object, compressed, as hashed.
+    let contentEncoding = headers.first(name: "x-goog-stored-content-encoding") ?? headers.first(name: "content-encoding")
     switch response.status.code {
     case 200:
       let size = headers.first(name: "x-goog-stored-content-length").flatMap { Int64($0) }
         ?? headers.first(name: "content-length").flatMap { Int64($0) }
-      let info = ObjectInfo(size: size, generation: generationHeader, crc32c: hashes.crc32c, md5: hashes.md5, contentType: contentType)
+      let info = ObjectInfo(
+        size: size, generation: generationHeader, crc32c: hashes.crc32c, md5: hashes.md5, contentType: contentType,
+        contentEncoding: contentEncoding)
       return MediaResponse(info: info, bodyOffset: 0, body: Self.body(response))
     case 206:
       guard let range = headers.first(name: "content-range").flatMap(ContentRange.init), let start = range.range?.lowerBound else {
         throw StoreError(.storeError, "a partial answer for \(location) has no usable Content-Range", isRetryable: true, requiresRestart: true)
       }
-      let info = ObjectInfo(size: range.total, generation: generationHeader, crc32c: hashes.crc32c, md5: hashes.md5, contentType: contentType)
+      let info = ObjectInfo(
+        size: range.total, generation: generationHeader, crc32c: hashes.crc32c, md5: hashes.md5, contentType: contentType,
+        contentEncoding: contentEncoding)
       return MediaResponse(info: info, bodyOffset: start, body: Self.body(response))
     case 416 where offset > 0:
       _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -80,7 +86,7 @@ public struct CloudStorageClient: MediaStore {
 
   /// Generation, size, hashes and content type, from the object's metadata resource.
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {
-    let body = try await metadata(of: location, fields: "bucket,name,generation,size,crc32c,md5Hash,contentType")
+    let body = try await metadata(of: location, fields: "bucket,name,generation,size,crc32c,md5Hash,contentType,contentEncoding")
     guard let json = try? JSONValue(parsing: body) else { return nil }
     let resource = try StorageObjectResource(json: json)
     return ObjectInfo(
@@ -88,7 +94,8 @@ public struct CloudStorageClient: MediaStore {
       generation: resource.generation,
       crc32c: resource.hashes.crc32c,
       md5: resource.hashes.md5,
-      contentType: resource.contentType
+      contentType: resource.contentType,
+      contentEncoding: resource.contentEncoding
     )
   }
 

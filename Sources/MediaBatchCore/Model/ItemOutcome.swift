@@ -33,6 +33,10 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
   public var resumedFrom: Int64?
   /// The store gave no hash to check the bytes against and the job accepted them anyway (`--allow-unverified`).
   public var unverified = false
+  /// `gzip` for an object stored compressed; the file on disk is decompressed unless `--keep-gzip`.
+  public var contentEncoding: String?
+  /// The object's size as stored (compressed), when the file on disk was decompressed from it.
+  public var storedSize: Int64?
 
   public init(
     id: String,
@@ -75,6 +79,8 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     case metadata, attempts, error
     case resumedFrom = "resumed_from"
     case unverified
+    case contentEncoding = "content_encoding"
+    case storedSize = "stored_size"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -96,6 +102,8 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     try container.encode(error, forKey: .error)
     try container.encodeIfPresent(resumedFrom, forKey: .resumedFrom)
     if unverified { try container.encode(true, forKey: .unverified) }
+    try container.encodeIfPresent(contentEncoding, forKey: .contentEncoding)
+    try container.encodeIfPresent(storedSize, forKey: .storedSize)
   }
 
   public init(from decoder: any Decoder) throws {
@@ -120,5 +128,7 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     error = try container.decodeIfPresent(ItemError.self, forKey: .error)
     resumedFrom = try container.decodeIfPresent(Int64.self, forKey: .resumedFrom)
     unverified = try container.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
+    contentEncoding = try container.decodeIfPresent(String.self, forKey: .contentEncoding)
+    storedSize = try container.decodeIfPresent(Int64.self, forKey: .storedSize)
   }
 }

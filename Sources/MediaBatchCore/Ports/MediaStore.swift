@@ -43,14 +43,24 @@ public struct ObjectInfo: Sendable, Hashable {
   /// The MD5 of the whole object (16 bytes), when the store has one.
   public var md5: [UInt8]?
   public var contentType: String?
+  /// `gzip` when the object is stored compressed (its `Content-Encoding`): the bytes served, the size and the hashes
+  /// are the compressed ones.
+  public var contentEncoding: String?
 
-  public init(size: Int64?, generation: String? = nil, crc32c: UInt32? = nil, md5: [UInt8]? = nil, contentType: String? = nil) {
+  public init(
+    size: Int64?, generation: String? = nil, crc32c: UInt32? = nil, md5: [UInt8]? = nil, contentType: String? = nil,
+    contentEncoding: String? = nil
+  ) {
     self.size = size
     self.generation = generation
     self.crc32c = crc32c
     self.md5 = md5
     self.contentType = contentType
+    self.contentEncoding = contentEncoding
   }
+
+  /// Whether the bytes are gzip-compressed as stored.
+  public var isGzip: Bool { contentEncoding?.lowercased() == "gzip" }
 }
 
 /// A failure reported by a store, classified so the engine knows whether to retry.
