@@ -78,7 +78,8 @@ public final class BatchEngine: Service, Sendable {
         }
       }
       let job = BatchJob(
-        id: pending.id, source: source, store: store, layout: layout, tree: tree, settings: pending.settings, jobStore: jobStore,
+        id: pending.id, source: source, store: store, layout: layout, tree: tree, placer: Placer(jobStore: jobStore, logger: logger),
+        settings: pending.settings, jobStore: jobStore,
         events: events, progress: pending.progress, stop: pending.stop, logger: logger, metrics: engineMetrics,
         status: status
       )

@@ -11,6 +11,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let layout: OutputLayout
   /// The output folder, opened; `nil` for a dry run, which writes nothing.
   let tree: OutputTree?
+  /// Puts verified files under their final names after a flush, a batch per checkpoint.
+  let placer: Placer
   let settings: JobSettings
   let jobStore: any JobStore
   let events: EventHub
@@ -22,6 +24,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let status: @Sendable () -> JobStatus
   /// Set when the job must end as a whole (a full disk).
   let failure = JobFailure()
+
 
   private enum Child: Sendable {
     case item
@@ -37,8 +40,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     let pool = PoolLimit(maximum: settings.concurrency)
     let downloader = tree.map { tree in
       ItemDownloader(
-        store: store, retry: settings.retry, allowUnverified: settings.allowUnverified, keepGzip: settings.keepGzip, progress: progress,
-        tree: tree, pool: pool, jobId: id, jobStore: jobStore)
+        store: store, retry: settings.retry, allowUnverified: settings.allowUnverified, keepGzip: settings.keepGzip,
+        progress: progress, tree: tree, pool: pool, jobId: id, jobStore: jobStore)
     }
     // A retry job visits only the users with failures in the job it retries, and fetches only those items.
     var retrying: [String: Set<String>]?
@@ -142,6 +145,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       group.cancelAll()
     }
 
+    // Every verified file is in place before the job is seen to end.
+    placer.placeWaitingFiles()
     if let reason = failure.current { return .failed(reason: reason) }
     if let sourceFailure { return .failed(reason: sourceFailure) }
     if stoppedEarly || progress.cancelledFiles > 0 { return .stoppedEarly }
@@ -231,12 +236,15 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     }
     progress.itemFinished(outcome, knownBytes: result.countedBytes, error: record)
     metrics.itemFinished(outcome)
-    jobStore.itemFinished(
-      FinishedItem(
-        jobId: id, userId: user.id, folder: folder, outcome: outcome, stamp: result.stamp, startedAt: result.startedAt,
-        seconds: result.seconds
-      )
+    let finished = FinishedItem(
+      jobId: id, userId: user.id, folder: folder, outcome: outcome, stamp: result.stamp, startedAt: result.startedAt,
+      seconds: result.seconds
     )
+    if let placement = result.placement {
+      placer.place(placement, record: finished)
+    } else {
+      jobStore.itemFinished(finished)
+    }
     if let record {
       logger.debug(
         "item failed",
@@ -339,6 +347,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
       }
       let snapshot = progress.snapshot(status: status())
       events.publish(.progress(snapshot))
+      placer.placeWaitingFiles()
       do {
         try await jobStore.checkpoint(JobSummary(snapshot))
       } catch where error.isDiskFull {

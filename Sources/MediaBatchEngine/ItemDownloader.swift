@@ -56,6 +56,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     var countedBytes: Int64
     /// The verified file on disk, for a downloaded or skipped item.
     var stamp: FileStamp? = nil
+    /// Where a downloaded file still has to go: it waits as a partial file until the job places it.
+    var placement: Placer.Placement? = nil
     var startedAt = Date()
     var seconds: Double = 0
   }
@@ -126,16 +128,18 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         outcome.generation = info.generation
         outcome.contentEncoding = info.isGzip ? "gzip" : nil
         let stamp: FileStamp?
+        let placement: Placer.Placement
         if info.isGzip, !keepGzip {
           // Verified as stored (compressed); saved decompressed.
-          let plain = try transfer.finish(decompressingTo: destination.fileName)
+          let (plain, plainPlacement) = try transfer.finish(decompressingTo: destination.fileName)
           stamp = plain.stamp
+          placement = plainPlacement
           outcome.storedSize = transfer.written
           outcome.size = plain.size
           outcome.crc32c = CRC32C.hex(plain.crc32c)
           outcome.md5 = nil
         } else {
-          stamp = try transfer.finish(renamingTo: destination.fileName)
+          (stamp, placement) = try transfer.finish(placing: destination.fileName)
           outcome.size = transfer.written
           outcome.crc32c = CRC32C.hex(transfer.crc.value)
           outcome.md5 = info.md5?.hexString ?? transfer.md5Hex
@@ -144,7 +148,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         outcome.contentType = info.contentType ?? item.contentType
         // The bytes now count as done for good: keep them in the progress total.
         transfer.written = 0
-        return Result(outcome: outcome, countedBytes: countedBytes, stamp: stamp)
+        return Result(outcome: outcome, countedBytes: countedBytes, stamp: stamp, placement: placement)
       } catch {
         let failure = DownloadFailure(error)
         switch failure {
@@ -378,25 +382,24 @@ struct Transfer {
     }
   }
 
-  /// Closes the partial file and renames it into place; returns its size and modification time.
-  mutating func finish(renamingTo finalName: String) throws -> FileStamp? {
+  /// Closes the partial file and hands it to the placer, which renames it into place after the next flush; returns
+  /// its size and modification time (a rename keeps both).
+  mutating func finish(placing finalName: String) throws -> (FileStamp?, Placer.Placement) {
     let stamp = file?.stamp()
     try file?.close()
     file = nil
-    try directory.rename(partialName, to: finalName)
-    return stamp
+    return (stamp, .init(directory: directory, partialName: partialName, finalName: finalName))
   }
 
   /// Decompresses the verified partial file into the final one (through a second partial file), then removes it.
-  mutating func finish(decompressingTo finalName: String) throws -> Gunzip.Result {
+  mutating func finish(decompressingTo finalName: String) throws -> (result: Gunzip.Result, placement: Placer.Placement) {
     try file?.close()
     file = nil
     let plainPartial = finalName + ".gunzip" + NameSanitizer.partialSuffix
     do {
       let result = try Gunzip.file(partialName, to: plainPartial, in: directory)
-      try directory.rename(plainPartial, to: finalName)
       directory.remove(partialName)
-      return result
+      return (result, .init(directory: directory, partialName: plainPartial, finalName: finalName))
     } catch let error as Gunzip.Failure {
       directory.remove(plainPartial)
       throw StoreError(.storeError, "the object is stored with Content-Encoding gzip, but \(error.description)")
