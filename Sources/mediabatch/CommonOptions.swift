@@ -74,6 +74,13 @@ struct CommonOptions: ParsableArguments {
       valueName: "s"))
   var stallSeconds: Int?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "After a stop (Ctrl-C, SIGTERM, the API), give downloads in flight this many seconds to finish; 0–3600 (env MEDIABATCH_STOP_GRACE_SECONDS; default 5).",
+      valueName: "s"))
+  var stopGraceSeconds: Int?
+
   func validate() throws {
     if let concurrency, !(1...1_024).contains(concurrency) {
       throw ValidationError("--concurrency must be between 1 and 1024, not \(concurrency)")

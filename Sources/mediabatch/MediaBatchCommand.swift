@@ -21,6 +21,7 @@ struct MediaBatchCommand: AsyncParsableCommand {
   static func main() async {
     do {
       var command = try parseAsRoot(optionalValues(Array(CommandLine.arguments.dropFirst())))
+      if command is RunCommand || command is ServeCommand { blockStopSignals() }
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
       } else {
@@ -49,6 +50,17 @@ private func optionalValues(_ arguments: [String]) -> [String] {
     }
   }
   return result
+}
+
+/// Blocks SIGINT and SIGTERM in this thread (the main one, before the first suspension) and so in every thread
+/// started after it. The commands that stop gracefully read them through a signal source, which on Linux receives a
+/// signal only if no thread takes it first; a thread that did not block it would have it discarded.
+private func blockStopSignals() {
+  var signals = sigset_t()
+  sigemptyset(&signals)
+  sigaddset(&signals, SIGINT)
+  sigaddset(&signals, SIGTERM)
+  pthread_sigmask(SIG_BLOCK, &signals, nil)
 }
 
 private func terminate(_ status: Int32) -> Never {

@@ -25,6 +25,8 @@ struct ResolvedSettings {
   var keepGzip = false
   /// A download under 1 KiB/s over this many seconds, or silent for half of it, is given up and resumed.
   var stallSeconds = 60
+  /// After a stop, downloads in flight get this long to finish.
+  var stopGraceSeconds = 5
 
   init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
     func value(_ name: String) -> String? {
@@ -71,6 +73,10 @@ struct ResolvedSettings {
     keepGzip = options.keepGzip
     stallSeconds = try options.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
     guard (2...3_600).contains(stallSeconds) else { throw ValidationError("the stall time must be from 2 to 3600 seconds, not \(stallSeconds)") }
+    stopGraceSeconds = try options.stopGraceSeconds ?? integer("MEDIABATCH_STOP_GRACE_SECONDS") ?? 5
+    guard (0...3_600).contains(stopGraceSeconds) else {
+      throw ValidationError("the stop grace period must be from 0 to 3600 seconds, not \(stopGraceSeconds)")
+    }
     outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
     concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
@@ -90,6 +96,7 @@ struct ResolvedSettings {
     settings.allowUnverified = allowUnverified
     settings.keepGzip = keepGzip
     settings.retry.stall = .init(window: .seconds(stallSeconds))
+    settings.stopGracePeriod = .seconds(stopGraceSeconds)
     return settings
   }
 

@@ -124,6 +124,7 @@ struct RunCommand: AsyncParsableCommand {
     if !kinds.isEmpty { jobSettings.kinds = Set(kinds.map(MediaKind.init)) }
 
     let jobId = try engine.start(jobSettings)
+    let grace = jobSettings.stopGracePeriod.components.seconds
     engine.finishAfterCurrentJob()
     let output = URL(fileURLWithPath: engine.layout.root).standardizedFileURL.path
     let shard = jobSettings.shard.map { ", shard \($0)" } ?? ""
@@ -152,7 +153,7 @@ struct RunCommand: AsyncParsableCommand {
           // The engine ends its service when this job is over (`finishAfterCurrentJob`), which ends the group.
           if received == 1 {
             engine.stop()
-            Terminal.writeError("Stopping: downloads in flight get 5 s to finish. Press Ctrl-C again to stop at once.")
+            Terminal.writeError("Stopping: downloads in flight get \(grace) s to finish. Press Ctrl-C again to stop at once.")
           } else {
             engine.stopNow()
           }

@@ -99,7 +99,7 @@ struct CLIEndToEndTests {
     let output = directory.appending("export")
     let server = ChildProcess(executable: Self.binary, arguments: ["serve", "--source", "demo", "--port", "0", "--output", output])
     try server.start()
-    for await line in server.errorLines where line.contains("listening on") { break }
+    try #require(await server.errorLine(where: { $0.contains("listening on") }) != nil, "serve did not start: \(server.errorSoFar)")
 
     let refused = try await ChildProcess.run(Self.binary, ["run", "--source", "demo", "--output", output, "--demo-users", "2"])
     #expect(refused.status == 2)
@@ -231,7 +231,7 @@ struct CLIEndToEndTests {
     try child.start()
 
     // The engine logs "job started" once the job runs under the signal handlers.
-    for await line in child.errorLines where line.contains("job started") { break }
+    try #require(await child.errorLine(where: { $0.contains("job started") }) != nil, "the job did not start: \(child.errorSoFar)")
     child.signal(SIGINT)
     let result = await child.wait()
 

@@ -62,7 +62,8 @@ struct CrashResumeTests {
       !filesOnDisk(output).final.isEmpty
     }
     let afterListing = filesOnDisk(output).final.count
-    #expect(afterListing > 0 && afterListing < 20)
+    // Killed early, however slow the machine: most of the export is still to do.
+    #expect(afterListing > 0 && afterListing < Self.users, "\(afterListing) files were in place")
 
     // 2. Mid-file: one download at a time at 10 KiB/s; killed once a partial file has grown by 20 KiB, two seconds
     //    (four checkpoints) after its first byte, so its record is written.

@@ -135,7 +135,7 @@ struct FaultSuiteTests {
     environment["STORAGE_EMULATOR_HOST"] = "http://127.0.0.1:\(proxyPort)"
     let started = ContinuousClock.now
     let run = try await ChildProcess.run(
-      CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "32", "--stall-seconds", "2"], environment: environment)
+      CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "32", "--stall-seconds", "4"], environment: environment)
     let elapsed = ContinuousClock.now - started
     return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, run)
   }
@@ -164,20 +164,21 @@ struct FaultSuiteTests {
       let after = try await Self.proxy(upstream: upstream, ledger: clean).test(.live) { client in
         try await export(harness, through: try #require(client.port), into: directory.appending("clean-again"))
       }
-      let baseline = (seconds: (before.seconds + after.seconds) / 2, run: before.run)
+      let baselineSeconds = (before.seconds + after.seconds) / 2
 
       // check
-      #expect(baseline.run.status == 0, "stderr: \(baseline.run.error.suffix(2_000))")
+      #expect(before.run.status == 0, "stdout: \(before.run.output.suffix(3_000))\nstderr: \(before.run.error.suffix(2_000))")
+      #expect(after.run.status == 0, "stdout: \(after.run.output.suffix(3_000))\nstderr: \(after.run.error.suffix(2_000))")
       #expect(faulted.run.status == 0, "stdout: \(faulted.run.output.suffix(3_000))\nstderr: \(faulted.run.error.suffix(2_000))")
       let exact = try FirebaseEmulatorTests().check(output: directory.appending("faulted"), against: seed)
       #expect(exact == seed.users.reduce(0) { $0 + $1.items.count })
       let injected = ledger.injected.withLock { $0 }
       #expect(Set(injected.keys) == Set(Fault.allCases), "not every kind of fault was injected: \(injected)")
-      let ratio = faulted.seconds / max(baseline.seconds, 0.001)
+      let ratio = faulted.seconds / max(baselineSeconds, 0.001)
       let kinds = Fault.allCases.map { "\($0.rawValue) \(injected[$0, default: 0])" }.joined(separator: ", ")
       print(
         "fault suite: \(exact) files exact; faults injected: \(injected.values.reduce(0, +)) (\(kinds)); "
-          + "\(String(format: "%.1f", faulted.seconds)) s against \(String(format: "%.1f", baseline.seconds)) s without faults, "
+          + "\(String(format: "%.1f", faulted.seconds)) s against \(String(format: "%.1f", baselineSeconds)) s without faults, "
           + "ratio \(String(format: "%.2f", ratio))")
       #expect(ratio <= 4, "the faulted export took \(ratio)× the clean one")
     } catch {

@@ -80,12 +80,9 @@ struct FirebaseEmulatorTests {
       let served = directory.appending("served")
       let server = ChildProcess(executable: CLIEndToEndTests.binary, arguments: ["serve", "--port", "0", "--output", served], environment: harness.environment)
       try server.start()
-      var port: String?
-      for await line in server.errorLines {
-        if let range = line.range(of: "listening on http://127.0.0.1:") {
-          port = line[range.upperBound...].split(separator: " ").first.map(String.init)
-          break
-        }
+      let listening = await server.errorLine(where: { $0.contains("listening on http://127.0.0.1:") })
+      let port = listening.flatMap { line in
+        line.range(of: "listening on http://127.0.0.1:").flatMap { line[$0.upperBound...].split(separator: " ").first.map(String.init) }
       }
       let base = "http://127.0.0.1:\(try #require(port, "the server did not start"))"
       let events = ChildProcess(executable: "/usr/bin/curl", arguments: ["-sN", base + "/batch-process-events"])

@@ -20,12 +20,9 @@ struct ServeStressTests {
       environment: ProcessInfo.processInfo.environment.filter { !CLIEndToEndTests.googleVariables.contains($0.key) }
     )
     try server.start()
-    var port: Int?
-    for await line in server.errorLines where line.contains("listening on") {
-      port = line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }
-      break
-    }
-    let base = "http://127.0.0.1:\(try #require(port, "serve did not start"))"
+    let listening = await server.errorLine(where: { $0.contains("listening on") })
+    let port = listening?.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }
+    let base = "http://127.0.0.1:\(try #require(port, "serve did not start: \(server.errorSoFar)"))"
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
 
     var streamsOpened = 0
