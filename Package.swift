@@ -153,6 +153,7 @@ let package = Package(
         "MediaBatchCore",
         "MediaBatchJobStore",
         "MediaBatchTesting",
+        "GoogleCloud",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Prometheus", package: "swift-prometheus"),

@@ -223,7 +223,9 @@ public final class BatchEngine: Service, Sendable {
       "job finished",
       metadata: [
         "mediabatch.job.id": "\(pending.id)", "mediabatch.job.status": "\(status.rawValue)",
-        "mediabatch.job.files": "\(summary.totalFilesDownloaded)", "mediabatch.job.failed_files": "\(summary.failedFiles)",
+        "mediabatch.job.downloaded_files": "\(summary.totalFilesDownloaded)", "mediabatch.job.skipped_files": "\(summary.skippedFiles)",
+        "mediabatch.job.failed_files": "\(summary.failedFiles)", "mediabatch.job.cancelled_files": "\(summary.cancelledFiles)",
+        "mediabatch.job.downloaded_bytes": "\(summary.totalSizeBytes)",
       ]
     )
     events.publish(.state(jobId: pending.id, status: status))

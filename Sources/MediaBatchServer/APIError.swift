@@ -20,7 +20,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     var headers = self.headers
     headers[.contentType] = "application/json; charset=utf-8"
     let body = ErrorBody(error: .init(code: code, message: message))
-    let data = try JSONEncoder().encode(body)
+    let data = try APIJSON.encode(body)
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
   }
 

@@ -79,10 +79,10 @@ func buildRouter(
   metrics: PrometheusCollectorRegistry,
   dashboard: DashboardFiles,
   guard requestGuard: RequestGuard
-) -> Router<BasicRequestContext> {
-  let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+) -> Router<APIRequestContext> {
+  let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
   router.add(middleware: ErrorMiddleware())
-  let table: RouteTable<BasicRequestContext> = routeTable(
+  let table: RouteTable<APIRequestContext> = routeTable(
     engine: engine, history: history, configuration: configuration, metrics: metrics, dashboard: dashboard)
   table.register(on: router, guard: requestGuard)
   return router

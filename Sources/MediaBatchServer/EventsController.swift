@@ -85,12 +85,15 @@ struct EventsController<Context: RequestContext>: Sendable {
   }
 }
 
+/// `APIJSON` under the name the event encoder had.
+private struct SSEEncoder {
+  func encode(_ value: some Encodable) throws -> Data { try APIJSON.encode(value) }
+}
+
 /// The wire form of one event: `id:`, `event:` and a single `data:` line of JSON.
 enum SSEFormat {
   static func encode(_ event: JobEvent, sequence: UInt64?) -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let encoder = SSEEncoder()
     let name: String
     let data: Data?
     switch event {

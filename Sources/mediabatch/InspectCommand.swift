@@ -10,7 +10,7 @@ struct InspectCommand: AsyncParsableCommand {
     abstract: "Sample the Firebase project's users and metadata, and suggest the configuration that reads them."
   )
 
-  @OptionGroup var options: CommonOptions
+  @OptionGroup var options: SourceOptions
 
   @Option(name: .long, help: ArgumentHelp("Users to sample.", valueName: "n"))
   var sample = 20

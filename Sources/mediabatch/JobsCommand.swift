@@ -9,7 +9,7 @@ struct JobsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "jobs",
     abstract: "List the jobs run on an output folder, newest first, with their totals.",
-    discussion: "The ids are those --retry-failed takes. A job whose process died shows as processing until the next run marks it interrupted."
+    discussion: "The ids are those --retry-job takes. A job whose process died shows as processing until the next run marks it interrupted."
   )
 
   @Argument(help: ArgumentHelp("The export folder (default: --output, MEDIABATCH_OUTPUT_DIR or ./downloads).", valueName: "dir"))
@@ -18,7 +18,7 @@ struct JobsCommand: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The export folder, as for run.", valueName: "dir"))
   var output: String?
 
-  @Option(name: .long, help: ArgumentHelp("How many jobs to list (default 20).", valueName: "n"))
+  @Option(name: .long, help: ArgumentHelp("How many jobs to list, 1–1000.", valueName: "n"))
   var limit = 20
 
   @Flag(name: .long, help: "Print the jobs as JSON on standard output.")
@@ -52,17 +52,43 @@ struct JobsCommand: AsyncParsableCommand {
       print("No job has run on \(root).")
       return
     }
+    print(Self.table(jobs))
+  }
+
+  /// The history as a table: a header row, then a job per row, newest first.
+  static func table(_ jobs: [JobSummary]) -> String {
     let formatter = ISO8601DateFormatter()
+    let header = ["JOB", "STATUS", "STARTED", "DOWNLOADED", "SKIPPED", "FAILED", "CANCELLED", "BYTES", "NOTE"]
+    var rows = [header]
     for job in jobs {
-      var line = "\(job.jobId)  \(job.status.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0))  "
-        + "\(formatter.string(from: job.startedAt))  \(Terminal.count(job.totalFilesDownloaded)) downloaded, "
-        + "\(Terminal.count(job.skippedFiles)) kept, \(Terminal.count(job.failedFiles)) failed"
-      if job.cancelledFiles > 0 { line += ", \(Terminal.count(job.cancelledFiles)) cancelled" }
-      line += ", \(Terminal.bytes(job.totalSizeBytes))"
-      if let retried = job.settings?.retryFailedOf { line += "  (retry of \(retried))" }
-      if let resumed = job.settings?.resumes { line += "  (resumes \(resumed))" }
-      if job.dryRun { line += "  (dry run)" }
-      print(line)
+      var notes: [String] = []
+      if let retried = job.settings?.retryFailedOf { notes.append("retry of \(retried)") }
+      if let resumed = job.settings?.resumes { notes.append("resumes \(resumed)") }
+      if job.dryRun { notes.append("dry run") }
+      rows.append([
+        job.jobId, job.status.rawValue, formatter.string(from: job.startedAt), Terminal.count(job.totalFilesDownloaded),
+        Terminal.count(job.skippedFiles), Terminal.count(job.failedFiles), Terminal.count(job.cancelledFiles),
+        Terminal.bytes(job.totalSizeBytes), notes.joined(separator: ", "),
+      ])
     }
+    let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+    // Counts right-aligned, text left-aligned; the last column is not padded.
+    let numeric: Set<Int> = [3, 4, 5, 6, 7]
+    return rows.map { row in
+      row.indices.map { column -> String in
+        let cell = row[column]
+        if column == row.count - 1 { return cell }
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        return numeric.contains(column) ? padding + cell : cell + padding
+      }.joined(separator: "  ").trimmingTrailingSpaces()
+    }.joined(separator: "\n")
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var text = self
+    while text.last == " " { text.removeLast() }
+    return text
   }
 }

@@ -18,9 +18,22 @@ struct MediaBatchCommand: AsyncParsableCommand {
   )
 
   /// Exit codes: 0 every item succeeded, 1 some failed or the job was stopped, 2 it could not run.
+  ///
+  /// A mistake on the command line is told with the usage; an error while running is told by itself: it is about
+  /// the folder, the project or the network, not about how the command was typed.
   static func main() async {
+    var command: any ParsableCommand
     do {
-      var command = try parseAsRoot(optionalValues(Array(CommandLine.arguments.dropFirst())))
+      command = try parseAsRoot()
+    } catch {
+      if exitCode(for: error) == .success {
+        print(fullMessage(for: error))
+        terminate(0)
+      }
+      Terminal.writeError(fullMessage(for: error))
+      terminate(2)
+    }
+    do {
       if command is RunCommand || command is ServeCommand { blockStopSignals() }
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
@@ -29,27 +42,24 @@ struct MediaBatchCommand: AsyncParsableCommand {
       }
     } catch let code as ExitCode {
       terminate(code.rawValue)
+    } catch where exitCode(for: error) == .success {
+      // `--help` and `help <command>` are answered by a command of ArgumentParser's own, as it runs.
+      print(fullMessage(for: error))
+      terminate(0)
     } catch {
-      if exitCode(for: error) == .success {
-        print(fullMessage(for: error))
-        terminate(0)
-      }
-      Terminal.writeError("mediabatch: " + fullMessage(for: error))
+      Terminal.writeError("mediabatch: " + describe(error))
       terminate(2)
     }
   }
 }
 
-/// `--retry-failed` may be given without a job: it then means the last job with failures.
-private func optionalValues(_ arguments: [String]) -> [String] {
-  var result: [String] = []
-  for (index, argument) in arguments.enumerated() {
-    result.append(argument)
-    if argument == "--retry-failed", index + 1 == arguments.count || arguments[index + 1].hasPrefix("-") {
-      result.append(RunCommand.lastJobWithFailures)
-    }
+/// An error while running, for people: its message alone.
+private func describe(_ error: any Error) -> String {
+  switch error {
+  case let validation as ValidationError: validation.message
+  case let failure as RunFailure: failure.message
+  default: String(describing: error)
   }
-  return result
 }
 
 /// Blocks SIGINT and SIGTERM in this thread (the main one, before the first suspension) and so in every thread

@@ -28,7 +28,10 @@ struct ResolvedSettings {
   /// After a stop, downloads in flight get this long to finish.
   var stopGraceSeconds = 5
 
-  init(_ options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment, defaultLogLevel: Logger.Level) throws {
+  init(
+    _ options: SourceOptions, export: ExportOptions = ExportOptions(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    defaultLogLevel: Logger.Level
+  ) throws {
     func value(_ name: String) -> String? {
       guard let text = environment[name], !text.isEmpty else { return nil }
       return text
@@ -51,8 +54,8 @@ struct ResolvedSettings {
       guard users >= 0 else { throw ValidationError("the number of demo users must be 0 or more, not \(users)") }
       source = .demo(
         DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases),
-        latency: .milliseconds(options.demoLatencyMs ?? 0),
-        bytesPerSecond: options.demoKibPerSecond.map { $0 * 1024 }
+        latency: .milliseconds(export.demoLatencyMs ?? 0),
+        bytesPerSecond: export.demoKibPerSecond.map { $0 * 1024 }
       )
     case "firebase":
       guard google.isConfigured || google.gcloudCredentialsFile != nil else {
@@ -68,17 +71,17 @@ struct ResolvedSettings {
       throw ValidationError("the source must be firebase or demo, not \(sourceName)")
     }
 
-    shard = try Self.shard(options.shard, environment: value)
-    allowUnverified = options.allowUnverified
-    keepGzip = options.keepGzip
-    stallSeconds = try options.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
+    shard = try Self.shard(export.shard, environment: value)
+    allowUnverified = export.allowUnverified
+    keepGzip = export.keepGzip
+    stallSeconds = try export.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
     guard (2...3_600).contains(stallSeconds) else { throw ValidationError("the stall time must be from 2 to 3600 seconds, not \(stallSeconds)") }
-    stopGraceSeconds = try options.stopGraceSeconds ?? integer("MEDIABATCH_STOP_GRACE_SECONDS") ?? 5
+    stopGraceSeconds = try export.stopGraceSeconds ?? integer("MEDIABATCH_STOP_GRACE_SECONDS") ?? 5
     guard (0...3_600).contains(stopGraceSeconds) else {
       throw ValidationError("the stop grace period must be from 0 to 3600 seconds, not \(stopGraceSeconds)")
     }
-    outputDirectory = options.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
-    concurrency = try options.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
+    outputDirectory = export.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
+    concurrency = try export.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
     if let levelText = options.logLevel ?? value("MEDIABATCH_LOG_LEVEL") {
       guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
@@ -186,17 +189,28 @@ struct ResolvedSettings {
 
   /// Creates the output folder and proves it is writable, before any job starts.
   func checkOutputIsWritable() throws {
-    let probe = outputDirectory + "/" + OutputLayout.stateFolderName
-    do {
-      try FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
-      let file = probe + "/write-check"
-      guard FileManager.default.createFile(atPath: file, contents: Data("ok".utf8)) else {
-        throw CocoaError(.fileWriteNoPermission)
+    var folder = outputDirectory.hasPrefix("/") ? "" : "."
+    for component in outputDirectory.split(separator: "/") + [Substring(OutputLayout.stateFolderName)] {
+      folder += "/" + component
+      if mkdir(folder, 0o755) != 0 {
+        let code = errno
+        guard code == EEXIST else { throw RunFailure.system("cannot create the output folder \(Self.shown(folder))", errno: code) }
+        var status = stat()
+        guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+          throw RunFailure("cannot use \(Self.shown(folder)) as the output folder: it exists and is not a folder")
+        }
       }
-      try FileManager.default.removeItem(atPath: file)
-    } catch {
-      throw ValidationError("the output folder \(outputDirectory) is not writable: \(error.localizedDescription)")
     }
+    let probe = folder + "/write-check"
+    let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw RunFailure.system("cannot write in the output folder \(Self.shown(outputDirectory))", errno: errno) }
+    close(fd)
+    unlink(probe)
+  }
+
+  /// A path as given, without the "./" a relative path is walked with.
+  private static func shown(_ path: String) -> String {
+    path.hasPrefix("./") ? String(path.dropFirst(2)) : path
   }
 }
 

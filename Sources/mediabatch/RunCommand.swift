@@ -18,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
       """
   )
 
-  @OptionGroup var options: CommonOptions
+  @OptionGroup var options: SourceOptions
+  @OptionGroup var export: ExportOptions
 
   @Flag(name: .long, help: "Print a machine-readable JSON summary on standard output.")
   var json = false
@@ -32,24 +33,22 @@ struct RunCommand: AsyncParsableCommand {
   @Option(name: .customLong("kind"), help: ArgumentHelp("Only this media kind (images, voices); repeatable.", valueName: "kind"))
   var kinds: [String] = []
 
-  @Option(
-    name: .customLong("retry-failed"),
-    help: ArgumentHelp(
-      "Retry only the failed and cancelled items of an earlier job in this output folder; alone, of the last job that had any.",
-      valueName: "job"
-    )
-  )
-  var retryFailed: String?
+  @Flag(name: .long, help: "Fetch only the failed and cancelled items of the last job in this output folder that had any.")
+  var retryFailed = false
 
-  /// The value `--retry-failed` stands for when it is given alone.
-  static let lastJobWithFailures = "last"
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Fetch only the failed and cancelled items of this earlier job in the output folder (ids: mediabatch jobs).", valueName: "job")
+  )
+  var retryJob: String?
 
   func validate() throws {
-    if dryRun, retryFailed != nil { throw ValidationError("--retry-failed and --dry-run cannot be combined") }
+    if dryRun, retryFailed || retryJob != nil { throw ValidationError("--retry-failed and --retry-job cannot be combined with --dry-run") }
+    if retryFailed, retryJob != nil { throw ValidationError("--retry-failed retries the last job with failures, --retry-job a named one: give one") }
   }
 
   func run() async throws {
-    let settings = try ResolvedSettings(options, defaultLogLevel: .warning)
+    let settings = try ResolvedSettings(options, export: export, defaultLogLevel: .warning)
     let logger = settings.makeLogger(label: "mediabatch")
     var lock: OutputLock?
     let jobStore: SQLiteJobStore
@@ -90,20 +89,20 @@ struct RunCommand: AsyncParsableCommand {
     throw ExitCode(report.exitCode)
   }
 
-  /// The job `--retry-failed` names, checked against the history.
+  /// The job `--retry-job` names, checked against the history, or for `--retry-failed` the last one with failures.
   private func retriedJob(in store: SQLiteJobStore, output: String) async throws -> String? {
-    guard let retryFailed else { return nil }
-    if retryFailed == Self.lastJobWithFailures {
+    if retryFailed {
       guard let job = try await store.latestJob(withFailures: true) else {
         Terminal.writeError("Nothing to retry: no job recorded in \(output) has failed or cancelled items.")
         throw ExitCode.success
       }
       return job.jobId
     }
-    guard try await store.job(retryFailed) != nil else {
-      throw ValidationError("--retry-failed: no job \(retryFailed) in the history of \(output); `mediabatch jobs \(output)` lists them")
+    guard let retryJob else { return nil }
+    guard try await store.job(retryJob) != nil else {
+      throw RunFailure("--retry-job: no job \(retryJob) in the history of \(output); `mediabatch jobs \(output)` lists them")
     }
-    return retryFailed
+    return retryJob
   }
 
   /// Starts the job and runs the engine until it is over, with progress on standard error and Ctrl-C as a stop.

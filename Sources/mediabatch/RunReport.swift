@@ -10,8 +10,12 @@ struct RunReport: Encodable {
   var dryRun: Bool
   var users: Counts
   var files: FileCounts
+  /// Bytes downloaded (0 for a dry run).
   var bytes: Int64
+  /// Bytes a dry run would fetch (0 otherwise).
+  var plannedBytes: Int64
   var elapsedSeconds: Double
+  /// Files downloaded per second of the job: files already up to date do not count.
   var filesPerSecond: Double
   var bytesPerSecond: Double
   var errorCounts: [String: Int]
@@ -27,9 +31,12 @@ struct RunReport: Encodable {
     var stopped: Int
   }
 
+  /// What happened to each file: `skipped` files were already here, complete and unchanged; a dry run counts what
+  /// it would fetch as `planned` and downloads nothing.
   struct FileCounts: Encodable {
     var total: Int
     var downloaded: Int
+    var planned: Int
     var skipped: Int
     var failed: Int
     var cancelled: Int
@@ -43,11 +50,15 @@ struct RunReport: Encodable {
     self.output = output
     dryRun = s.dryRun
     users = Counts(total: s.totalUsers, succeeded: s.successfulUsers, failed: s.failedUsers, stopped: s.stoppedUsers)
-    files = FileCounts(total: s.totalFiles, downloaded: s.downloadedFiles, skipped: s.skippedFiles, failed: s.failedFiles, cancelled: s.cancelledFiles)
-    bytes = s.downloadedBytes
+    // A dry run's tracker counts the files it would fetch where a real run counts those it fetched.
+    let (downloaded, planned) = s.dryRun ? (0, s.downloadedFiles) : (s.downloadedFiles, 0)
+    files = FileCounts(
+      total: s.totalFiles, downloaded: downloaded, planned: planned, skipped: s.skippedFiles, failed: s.failedFiles, cancelled: s.cancelledFiles)
+    bytes = s.dryRun ? 0 : s.downloadedBytes
+    plannedBytes = s.dryRun ? s.totalBytes : 0
     elapsedSeconds = s.elapsedSeconds
-    filesPerSecond = s.elapsedSeconds > 0 ? Double(s.processedFiles) / s.elapsedSeconds : 0
-    bytesPerSecond = s.elapsedSeconds > 0 ? Double(s.downloadedBytes) / s.elapsedSeconds : 0
+    filesPerSecond = s.elapsedSeconds > 0 ? Double(downloaded) / s.elapsedSeconds : 0
+    bytesPerSecond = s.elapsedSeconds > 0 ? Double(bytes) / s.elapsedSeconds : 0
     errorCounts = s.errorCounts
     errors = s.errors
     self.failedUsers = failedUsers
@@ -72,12 +83,7 @@ struct RunReport: Encodable {
 
   func text() -> String {
     var lines: [String] = []
-    let verb = dryRun ? "Planned" : "Exported"
-    lines.append(
-      "\(verb) \(Terminal.count(files.downloaded)) files (\(Terminal.bytes(bytes))) for \(Terminal.count(users.total)) users "
-        + "in \(Terminal.duration(elapsedSeconds)) — \(String(format: "%.0f", filesPerSecond)) files/s, "
-        + "\(Terminal.bytes(Int64(bytesPerSecond)))/s. Status: \(status.rawValue)."
-    )
+    lines.append(headline())
     if files.failed > 0 {
       lines.append("\(Terminal.count(files.failed)) items failed:")
       for (code, count) in errorCounts.sorted(by: { $0.key < $1.key }) {
@@ -97,5 +103,27 @@ struct RunReport: Encodable {
     }
     lines.append("Output: \(output)")
     return lines.joined(separator: "\n")
+  }
+
+  /// What happened, in one line: "Downloaded 213 files (12 MB), 404 already up to date, for 100 users in 0:04 —
+  /// 53 files/s, 3.0 MB/s. Status: completed." Speeds are over what was downloaded, and only when something was.
+  func headline() -> String {
+    var parts: [String] = []
+    if dryRun {
+      parts.append("Planned \(Terminal.count(files.planned)) \(files.planned == 1 ? "file" : "files") (\(Terminal.bytes(plannedBytes)) to fetch)")
+    } else if files.downloaded == 0, files.skipped > 0 {
+      parts.append("\(Terminal.count(files.skipped)) \(files.skipped == 1 ? "file" : "files") already up to date, 0 downloaded")
+    } else {
+      parts.append("Downloaded \(Terminal.count(files.downloaded)) \(files.downloaded == 1 ? "file" : "files") (\(Terminal.bytes(bytes)))")
+      if files.skipped > 0 { parts.append("\(Terminal.count(files.skipped)) already up to date") }
+    }
+    if files.failed > 0 { parts.append("\(Terminal.count(files.failed)) failed") }
+    if files.cancelled > 0 { parts.append("\(Terminal.count(files.cancelled)) cancelled") }
+    var line = parts.joined(separator: ", ")
+    line += "\(parts.count > 1 ? "," : "") for \(Terminal.count(users.total)) \(users.total == 1 ? "user" : "users") in \(Terminal.duration(elapsedSeconds))"
+    if !dryRun, files.downloaded > 0, elapsedSeconds > 0 {
+      line += " — \(String(format: "%.0f", filesPerSecond)) files/s, \(Terminal.bytes(Int64(bytesPerSecond)))/s"
+    }
+    return line + ". Status: \(status.rawValue)."
   }
 }

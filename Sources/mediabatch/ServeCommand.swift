@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
     discussion: "Binds 127.0.0.1:8000 by default. Set MEDIABATCH_API_TOKEN to require a bearer token on every API call."
   )
 
-  @OptionGroup var options: CommonOptions
+  @OptionGroup var options: SourceOptions
+  @OptionGroup var export: ExportOptions
 
   @Option(name: .long, help: ArgumentHelp("Address to listen on (env MEDIABATCH_HOST; default 127.0.0.1).", valueName: "address"))
   var host: String?
@@ -37,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
-    let settings = try ResolvedSettings(options, environment: environment, defaultLogLevel: .info)
+    let settings = try ResolvedSettings(options, export: export, environment: environment, defaultLogLevel: .info)
     try settings.checkOutputIsWritable()
     let lock = try settings.lockOutput(command: "mediabatch serve")
     defer { withExtendedLifetime(lock) {} }
@@ -75,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         port in
         let auth = configuration.apiToken == nil ? "no token required" : "bearer token required"
         Terminal.writeError("MediaBatch listening on http://\(configuration.host):\(port) (\(auth))")
-        Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(settings.outputDirectory)")
+        Terminal.writeError("Source: \(engine.sourceInfo.description). Output: \(URL(fileURLWithPath: settings.outputDirectory).standardizedFileURL.path)")
         if let credentials = runtime.credentials { Terminal.writeError("Credentials: \(credentials)") }
       }
       try await app.runService()

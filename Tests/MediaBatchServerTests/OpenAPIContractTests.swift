@@ -7,6 +7,9 @@ import MediaBatchTesting
 import NIOCore
 import Testing
 
+import struct GoogleCloud.JSONParser
+import enum GoogleCloud.JSONValue
+
 /// One contract, three places: the OpenAPI description the server publishes, the routes and responses of the server
 /// itself, and the dashboard's TypeScript types. Each test reads the description and fails when a place disagrees.
 @Suite("OpenAPI contract")
@@ -21,7 +24,7 @@ struct OpenAPIContractTests {
     let spec = try OpenAPISpec()
     let harness = try ServerHarness.demo(users: 1)
     defer { harness.directory.remove() }
-    let table: RouteTable<BasicRequestContext> = routeTable(
+    let table: RouteTable<APIRequestContext> = routeTable(
       engine: harness.engine, history: harness.history, configuration: harness.configuration, metrics: harness.metrics,
       dashboard: .bundled())
     let routes = Set(
@@ -56,6 +59,8 @@ struct OpenAPIContractTests {
         let value = try JSONValue.parse(response.body.readableBytesView)
         let problems = spec.problems(value, schema)
         #expect(problems.isEmpty, "\(method) \(uri) → \(response.status.code):\n\(problems.joined(separator: "\n"))")
+        let disorder = Self.keysOutOfOrder(try GoogleCloud.JSONParser().parse(response.body.readableBytesView))
+        #expect(disorder.isEmpty, "\(method) \(uri): keys not in the API's order (status first, then sorted): \(disorder.prefix(3))")
         checked += 1
       }
       // Before any job.
@@ -92,6 +97,20 @@ struct OpenAPIContractTests {
       plainText[.contentType] = "text/plain"
       try await check(.post, "/batch-process-users", as: "/batch-process-users", headers: plainText)
       #expect(checked >= 25)
+    }
+  }
+
+  /// The objects in `value`, as sent (in order), whose keys are not `status` first, then the rest sorted.
+  static func keysOutOfOrder(_ value: GoogleCloud.JSONValue) -> [[String]] {
+    switch value {
+    case .object(let object):
+      let keys = object.members.map(\.key)
+      let expected = keys.filter { $0 == "status" } + keys.filter { $0 != "status" }.sorted()
+      return (keys == expected ? [] : [keys]) + object.members.flatMap { keysOutOfOrder($0.value) }
+    case .array(let elements):
+      return elements.flatMap(keysOutOfOrder)
+    default:
+      return []
     }
   }
 

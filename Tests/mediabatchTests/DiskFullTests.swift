@@ -5,7 +5,7 @@ import Testing
 
 /// A disk that fills up stops the job cleanly: status `failed`, a message that names the folder and the space left,
 /// nothing lost that was verified, and the next run (with space) finishes the export.
-@Suite("A disk that fills up")
+@Suite("A disk that fills up", .timeLimit(.minutes(15)))
 struct DiskFullTests {
   static let users = 40
 

@@ -12,7 +12,7 @@ import Testing
 /// The export through a proxy in front of the storage emulator that misbehaves on purpose: on 30 % of the objects,
 /// their first two download attempts get one of nine faults. Every file must end exact, nothing partial may be left,
 /// and the run may take at most 4× the same export through the proxy without faults.
-@Suite("Fault suite: a storage server that misbehaves", .serialized)
+@Suite("Fault suite: a storage server that misbehaves", .serialized, .timeLimit(.minutes(15)))
 struct FaultSuiteTests {
   enum Fault: String, CaseIterable, Sendable {
     case serviceUnavailable = "503"

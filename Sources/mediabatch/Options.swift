@@ -2,11 +2,9 @@ import ArgumentParser
 import Foundation
 import MediaBatchCore
 
-/// Options every command that runs jobs takes; each falls back to its `MEDIABATCH_*` variable, then a default.
-struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("Folder to export into (env MEDIABATCH_OUTPUT_DIR).", valueName: "dir"))
-  var output: String?
-
+/// Where users and their media come from: every command that reads a project takes these; each falls back to its
+/// `MEDIABATCH_*` (or Google) variable, then the settings file, then a default.
+struct SourceOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
@@ -34,14 +32,24 @@ struct CommonOptions: ParsableArguments {
   @Flag(name: .long, help: "Add edge cases to the demo data: hostile names, duplicates, missing and corrupt objects.")
   var demoEdgeCases = false
 
-  @Option(
-    name: .long,
-    help: ArgumentHelp("Delay every demo download and every page of 100 demo users by this many milliseconds, to model a remote store.", valueName: "ms")
-  )
-  var demoLatencyMs: Int?
+  @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env MEDIABATCH_LOG_LEVEL; default warning for run, info for serve).", valueName: "level"))
+  var logLevel: String?
 
-  @Option(name: .long, help: ArgumentHelp("Limit each demo download to this many KiB per second, to model a slow link.", valueName: "kib"))
-  var demoKibPerSecond: Int?
+  func validate() throws {
+    if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
+    if let source, !["demo", "firebase"].contains(source) {
+      throw ValidationError("--source must be firebase or demo, not \(source)")
+    }
+  }
+}
+
+/// How an export runs: the commands that run jobs (`run`, `serve`) take these.
+struct ExportOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("Folder to export into (env MEDIABATCH_OUTPUT_DIR; default downloads).", valueName: "dir"))
+  var output: String?
+
+  @Option(name: .long, help: ArgumentHelp("Downloads in flight at once, 1–1024 (env MEDIABATCH_CONCURRENCY; default 32).", valueName: "n"))
+  var concurrency: Int?
 
   @Option(
     name: .long,
@@ -52,11 +60,14 @@ struct CommonOptions: ParsableArguments {
   )
   var shard: String?
 
-  @Option(name: .long, help: ArgumentHelp("Downloads in flight at once (env MEDIABATCH_CONCURRENCY; default 32).", valueName: "n"))
-  var concurrency: Int?
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Delay every demo download and every page of 100 demo users by this many milliseconds, to model a remote store.", valueName: "ms")
+  )
+  var demoLatencyMs: Int?
 
-  @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error, critical (env MEDIABATCH_LOG_LEVEL).", valueName: "level"))
-  var logLevel: String?
+  @Option(name: .long, help: ArgumentHelp("Limit each demo download to this many KiB per second, to model a slow link.", valueName: "kib"))
+  var demoKibPerSecond: Int?
 
   @Flag(
     name: .long,
@@ -88,15 +99,17 @@ struct CommonOptions: ParsableArguments {
     if let shard, Shard(shard) == nil {
       throw ValidationError("--shard must be i/n with 0 ≤ i < n, not \(shard)")
     }
-    if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
     if let demoKibPerSecond, demoKibPerSecond < 1 {
       throw ValidationError("--demo-kib-per-second must be 1 or more, not \(demoKibPerSecond)")
     }
     if let demoLatencyMs, !(0...60_000).contains(demoLatencyMs) {
       throw ValidationError("--demo-latency-ms must be between 0 and 60000, not \(demoLatencyMs)")
     }
-    if let source, !["demo", "firebase"].contains(source) {
-      throw ValidationError("--source must be firebase or demo, not \(source)")
+    if let stallSeconds, !(2...3_600).contains(stallSeconds) {
+      throw ValidationError("--stall-seconds must be between 2 and 3600, not \(stallSeconds)")
+    }
+    if let stopGraceSeconds, !(0...3_600).contains(stopGraceSeconds) {
+      throw ValidationError("--stop-grace-seconds must be between 0 and 3600, not \(stopGraceSeconds)")
     }
   }
 }
