@@ -58,6 +58,7 @@ final class WritableFile: Sendable {
   /// Opens `name` in `directory` with `flags`, never through a symbolic link, and only if it is (or becomes) a
   /// regular file: a pipe or a device there is refused at once instead of blocking or writing into it.
   init(opening directory: OpenDirectory, _ name: String, flags: Int32) throws(FileSystemError) {
+    try OpenDirectory.check(name, "open", in: directory.path)
     path = directory.pathOf(name)
     let fd = openat(directory.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileSystemError("open", path: path, errno: errno) }

@@ -77,8 +77,18 @@ final class OpenDirectory: Sendable {
 
   func pathOf(_ name: String) -> String { path + "/" + name }
 
+  /// Every name this folder is asked for must be one component of it: not empty, `.` or `..`, without `/` or NUL.
+  /// The names come from the sanitizer; this is the last line if one ever did not (an absolute name would make the
+  /// system ignore the folder's descriptor altogether).
+  static func check(_ name: String, _ operation: String, in path: String) throws(FileSystemError) {
+    guard !name.isEmpty, name != ".", name != "..", !name.utf8.contains(UInt8(ascii: "/")), !name.utf8.contains(0) else {
+      throw FileSystemError.unsafe(operation, path: path + "/" + name, "a name that is not a single component of its folder")
+    }
+  }
+
   /// A folder inside this one, never through a link; made when missing and `create` is set.
   func subdirectory(_ name: String, create: Bool) throws(FileSystemError) -> OpenDirectory {
+    try Self.check(name, "open", in: path)
     var child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     if child < 0, errno == ENOENT, create {
       if mkdirat(fd, name, 0o755) != 0, errno != EEXIST { throw FileSystemError("mkdir", path: pathOf(name), errno: errno) }
@@ -108,11 +118,14 @@ final class OpenDirectory: Sendable {
   }
 
   func rename(_ from: String, to: String) throws(FileSystemError) {
+    try Self.check(from, "rename", in: path)
+    try Self.check(to, "rename", in: path)
     if renameat(fd, from, fd, to) != 0 { throw FileSystemError("rename", path: pathOf(to), errno: errno) }
   }
 
   /// Removes a file if it is there.
   func remove(_ name: String) {
+    guard (try? Self.check(name, "remove", in: path)) != nil else { return }
     _ = unlinkat(fd, name, 0)
   }
 

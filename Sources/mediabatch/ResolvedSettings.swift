@@ -29,7 +29,7 @@ struct ResolvedSettings {
   var stopGraceSeconds = 5
 
   init(
-    _ options: SourceOptions, export: ExportOptions = ExportOptions(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    _ options: SourceOptions, export: ExportOptions? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
     defaultLogLevel: Logger.Level
   ) throws {
     func value(_ name: String) -> String? {
@@ -54,8 +54,8 @@ struct ResolvedSettings {
       guard users >= 0 else { throw ValidationError("the number of demo users must be 0 or more, not \(users)") }
       source = .demo(
         DemoCatalog(userCount: users, includesEdgeCases: options.demoEdgeCases),
-        latency: .milliseconds(export.demoLatencyMs ?? 0),
-        bytesPerSecond: export.demoKibPerSecond.map { $0 * 1024 }
+        latency: .milliseconds(export?.demoLatencyMs ?? 0),
+        bytesPerSecond: export?.demoKibPerSecond.map { $0 * 1024 }
       )
     case "firebase":
       guard google.isConfigured || google.gcloudCredentialsFile != nil else {
@@ -71,17 +71,17 @@ struct ResolvedSettings {
       throw ValidationError("the source must be firebase or demo, not \(sourceName)")
     }
 
-    shard = try Self.shard(export.shard, environment: value)
-    allowUnverified = export.allowUnverified
-    keepGzip = export.keepGzip
-    stallSeconds = try export.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
+    shard = try Self.shard(export?.shard, environment: value)
+    allowUnverified = export?.allowUnverified ?? false
+    keepGzip = export?.keepGzip ?? false
+    stallSeconds = try export?.stallSeconds ?? integer("MEDIABATCH_STALL_SECONDS") ?? 60
     guard (2...3_600).contains(stallSeconds) else { throw ValidationError("the stall time must be from 2 to 3600 seconds, not \(stallSeconds)") }
-    stopGraceSeconds = try export.stopGraceSeconds ?? integer("MEDIABATCH_STOP_GRACE_SECONDS") ?? 5
+    stopGraceSeconds = try export?.stopGraceSeconds ?? integer("MEDIABATCH_STOP_GRACE_SECONDS") ?? 5
     guard (0...3_600).contains(stopGraceSeconds) else {
       throw ValidationError("the stop grace period must be from 0 to 3600 seconds, not \(stopGraceSeconds)")
     }
-    outputDirectory = export.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
-    concurrency = try export.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
+    outputDirectory = export?.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
+    concurrency = try export?.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
     if let levelText = options.logLevel ?? value("MEDIABATCH_LOG_LEVEL") {
       guard let level = Logger.Level(rawValue: levelText.lowercased()) else {

@@ -120,6 +120,17 @@ struct FirestoreValueDecoderTests {
     #expect(throws: FirestoreDecodingError.self) { try decode(#"{"bytesValue": "ab==="}"#) }
   }
 
+  @Test("a geoPointValue off the globe (NaN, infinite, out of range) is refused, not carried into the manifest")
+  func geoPointsOffTheGlobe() {
+    // found by fuzzing: a NaN latitude decoded, then made the user's manifest impossible to write
+    for json in [
+      #"{"geoPointValue":{"latitude":"NaN","longitude":"Infinity"}}"#, #"{"geoPointValue":{"latitude":91,"longitude":0}}"#,
+      #"{"geoPointValue":{"latitude":0,"longitude":"-Infinity"}}"#, #"{"geoPointValue":{"latitude":0,"longitude":180.5}}"#,
+    ] {
+      #expect(throws: FirestoreDecodingError.self, "\(json)") { try decode(json) }
+    }
+  }
+
   @Test("geoPointValue treats an omitted coordinate as 0, since proto3 drops zero values")
   func geoPoints() throws {
     #expect(try decode(#"{"geoPointValue": {"latitude": 48.85, "longitude": 2.35}}"#) == .geoPoint(latitude: 48.85, longitude: 2.35))

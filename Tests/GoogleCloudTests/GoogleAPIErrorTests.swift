@@ -156,7 +156,11 @@ struct GoogleAPIErrorTests {
 
   @Test(
     "unreadable Retry-After values are ignored",
-    arguments: ["", "soon", "-5", "1.5", "99999999999999999999", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"])
+    arguments: ["", "soon", "-5", "1.5", "99999999999999999999", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+      // found by fuzzing: a negative or huge clock overflowed the arithmetic and crashed the process
+      "Sun, 06 Nov 1994 -9999999999999999:00:00 GMT", "Sun, 06 Nov 1994 08:-99999999999999999:37 GMT",
+      "Sun, 06 Nov 1994 08:49:-9999999999999999 GMT", "Sun, 06 Nov -994 08:49:37 GMT",
+    ])
   func retryAfterRejects(header: String) {
     #expect(RetryAfter.delay(header, now: Self.now) == nil)
   }

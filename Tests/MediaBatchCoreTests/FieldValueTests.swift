@@ -28,6 +28,18 @@ struct FieldValueTests {
     }
     #expect(decoded.isNaN)
   }
+
+  @Test("a geo point off the globe still encodes (its coordinates as null): a manifest is never lost to one value")
+  func geoPointOffTheGlobe() throws {
+    let data = try JSONEncoder().encode(FieldValue.map(["where": .geoPoint(latitude: .nan, longitude: .infinity), "n": .integer(1)]))
+    let back = try JSONDecoder().decode(FieldValue.self, from: data)
+    guard case .map(let fields) = back, case .geoPoint(let latitude, let longitude)? = fields["where"] else {
+      Issue.record("not read back as a map with a geo point: \(back)")
+      return
+    }
+    #expect(latitude.isNaN && longitude.isNaN)
+    #expect(fields["n"] == .integer(1))
+  }
 }
 
 /// Any metadata a Firestore document can hold, written into a manifest and read back, is what it was.

@@ -14,8 +14,10 @@ struct NameSanitizerTests {
       guard let name = NameSanitizer.fileName(original) else { return }
       #expect(!name.isEmpty)
       #expect(name != "." && name != "..")
-      #expect(!name.hasPrefix("."))
-      #expect(!name.contains("/") && !name.contains("\\"))
+      // Scalars, not characters: "/" followed by a combining mark is one character that is not "/".
+      #expect(name.unicodeScalars.first != ".")
+      #expect(!name.unicodeScalars.contains("/") && !name.unicodeScalars.contains("\\"))
+      #expect(!name.lowercased().hasSuffix(NameSanitizer.partialSuffix))
       #expect(!name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x202A...0x202E).contains($0.value) })
       #expect(name.utf8.count <= NameSanitizer.maximumNameBytes)
       #expect((name + NameSanitizer.partialSuffix).utf8.count <= 255)
@@ -53,6 +55,10 @@ struct NameSanitizerTests {
       ("what?.png", "what_.png"),
       ("CON.txt", "_CON.txt"),
       ("clip.partial", "clip.partial_"),
+      // found by fuzzing: a separator or a dot before a combining mark was one character, and got through
+      ("../\u{301}x.png", "x.png"), ("a\\\u{301}b.png", "b.png"), (".\u{301}bashrc", "bashrc"),
+      // found by fuzzing: shortening exposed a .partial ending
+      (String(repeating: "x", count: 232) + ".partial      ." + String(repeating: "y", count: 20), String(repeating: "x", count: 232) + ".partial_"),
       ("trailing dots...", "trailing dots"),
     ]
   )

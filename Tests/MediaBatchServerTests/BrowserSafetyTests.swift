@@ -18,6 +18,9 @@ struct BrowserSafetyTests {
     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
     request.method = method
     for (name, value) in headers { request.headers.add(name: name, value: value) }
+    // One connection per request: a connection the server closes after refusing a request is never picked up again
+    // from the pool while it closes.
+    request.headers.add(name: "Connection", value: "close")
     if let body { request.body = .bytes(ByteBuffer(string: body)) }
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
     let bytes = try await response.body.collect(upTo: 1 << 20)

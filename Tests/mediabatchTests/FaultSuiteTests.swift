@@ -118,8 +118,8 @@ struct FaultSuiteTests {
         let head = bytes.prefix(1_024)
         return Response(status: status, headers: headers, body: ResponseBody { writer in
           try await writer.write(ByteBuffer(bytes: head))
-          // Nothing more: the client's read timeout ends it.
-          try await Task.sleep(for: .seconds(4))
+          // Nothing more: the client's read timeout (3 s, half the stall time) ends it.
+          try await Task.sleep(for: .seconds(10))
           throw CancellationError()
         })
       default:
@@ -135,7 +135,7 @@ struct FaultSuiteTests {
     environment["STORAGE_EMULATOR_HOST"] = "http://127.0.0.1:\(proxyPort)"
     let started = ContinuousClock.now
     let run = try await ChildProcess.run(
-      CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "32", "--stall-seconds", "4"], environment: environment)
+      CLIEndToEndTests.binary, ["run", "--output", output, "--json", "--concurrency", "32", "--stall-seconds", "6"], environment: environment)
     let elapsed = ContinuousClock.now - started
     return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, run)
   }

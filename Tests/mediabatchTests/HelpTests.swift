@@ -90,6 +90,12 @@ struct HelpTests {
     #expect(noProject.error.contains("no Firebase project is configured"), "\(noProject.error)")
     #expect(!noProject.error.contains("Usage"), "\(noProject.error)")
 
+    // inspect reads a project: on the demo source it says so
+    let inspect = try await ChildProcess.run(CLIEndToEndTests.binary, ["inspect", "--source", "demo"], environment: environment)
+    #expect(inspect.status == 2)
+    #expect(inspect.error.contains("this command reads a Firebase project"), "\(inspect.error)")
+    #expect(!inspect.error.contains("Usage"), "\(inspect.error)")
+
     // a mistyped command line
     let mistyped = try await ChildProcess.run(CLIEndToEndTests.binary, ["run", "--concurrency", "0"])
     #expect(mistyped.status == 2)

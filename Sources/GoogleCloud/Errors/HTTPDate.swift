@@ -16,7 +16,7 @@ enum HTTPDate {
       let parts = tokens[1].split(separator: "-").map(String.init)
       guard parts.count == 3 else { return nil }
       (day, monthName, time) = (Int(parts[0]), parts[1], tokens[2])
-      guard parts[2].count == 2, let shortYear = Int(parts[2]) else { return nil }
+      guard parts[2].count == 2, let shortYear = digits(parts[2]) else { return nil }
       // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
       yearText = String(shortYear < 70 ? 2000 + shortYear : 1900 + shortYear)
     case 5:
@@ -26,14 +26,21 @@ enum HTTPDate {
       return nil
     }
     guard let day, let month = months.firstIndex(of: monthName.lowercased()).map({ $0 + 1 }),
-      yearText.count == 4, let year = Int(yearText), (1...31).contains(day)
+      yearText.count == 4, let year = digits(yearText), (1...31).contains(day)
     else { return nil }
-    let clock = time.split(separator: ":").map { Int($0) }
+    // Two digits each: no sign, no size that could overflow the arithmetic below.
+    let clock = time.split(separator: ":", omittingEmptySubsequences: false).map { $0.count == 2 ? digits($0) : nil }
     guard clock.count == 3, let hour = clock[0], let minute = clock[1], let second = clock[2],
       hour < 24, minute < 60, second <= 60
     else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
     return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second))
+  }
+
+  /// The value of a run of ASCII digits; nil for anything else (a sign included).
+  private static func digits(_ text: some StringProtocol) -> Int? {
+    guard !text.isEmpty, text.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
+    return Int(text)
   }
 
   /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).

@@ -88,10 +88,13 @@ public enum FirestoreValueDecoder {
     case "geoPointValue":
       let object = try object(json, key: key)
       // Proto3 JSON omits a zero coordinate, so a missing one is 0, not an error.
-      return .geoPoint(
-        latitude: try object["latitude"].map { value throws(FirestoreDecodingError) in try double(value, key: "latitude") } ?? 0,
-        longitude: try object["longitude"].map { value throws(FirestoreDecodingError) in try double(value, key: "longitude") } ?? 0
-      )
+      let latitude = try object["latitude"].map { value throws(FirestoreDecodingError) in try double(value, key: "latitude") } ?? 0
+      let longitude = try object["longitude"].map { value throws(FirestoreDecodingError) in try double(value, key: "longitude") } ?? 0
+      // Firestore stores only points on the globe; anything else (NaN, infinities) did not come from it.
+      guard (-90...90).contains(latitude), (-180...180).contains(longitude) else {
+        throw FirestoreDecodingError("geoPointValue (\(latitude), \(longitude)) is not a point on the globe")
+      }
+      return .geoPoint(latitude: latitude, longitude: longitude)
     case "arrayValue":
       let object = try object(json, key: key)
       guard let values = object["values"], !values.isNull else { return .array([]) }

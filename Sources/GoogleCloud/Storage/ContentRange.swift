@@ -29,7 +29,10 @@ public struct ContentRange: Sendable, Hashable, CustomStringConvertible {
       return
     }
     let bounds = halves[0].split(separator: "-", omittingEmptySubsequences: false)
-    guard bounds.count == 2, let first = Self.number(bounds[0]), let last = Self.number(bounds[1]), first <= last else { return nil }
+    // A range ending at Int64.max is no object's (and its length would not fit).
+    guard bounds.count == 2, let first = Self.number(bounds[0]), let last = Self.number(bounds[1]), first <= last, last < .max else {
+      return nil
+    }
     if let total, last >= total { return nil }
     range = first...last
   }

@@ -23,22 +23,30 @@ public enum NameSanitizer {
   }
 
   /// A safe file name from an untrusted original name; `nil` when nothing usable remains.
+  ///
+  /// Works on Unicode scalars, never on characters: a `/` followed by a combining mark is one `Character`, and a
+  /// rule written over characters would let it through.
   public static func fileName(_ original: String) -> String? {
     // Only the last path segment counts, whichever separator the uploader's system used.
-    let lastSegment = original.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? ""
-    var scalars = String.UnicodeScalarView()
-    for scalar in lastSegment.unicodeScalars where !isInvisibleOrControl(scalar) {
+    let all = original.unicodeScalars
+    let lastSegment = all.lastIndex(where: { $0 == "/" || $0 == "\\" }).map { all[all.index(after: $0)...] } ?? all[...]
+    var scalars: [Unicode.Scalar] = []
+    for scalar in lastSegment where !isInvisibleOrControl(scalar) {
       scalars.append(windowsReserved.contains(scalar) ? "_" : scalar)
     }
-    var name = Substring(String(scalars).trimmingWhitespace())
-    while name.first == "." { name.removeFirst() }
-    while let last = name.last, last == "." || last == " " { name.removeLast() }
-    guard !name.isEmpty else { return nil }
-    var result = String(name)
+    // No leading dot (a hidden file), nor a mark a dot could hide behind; no trailing dots or white space.
+    while let first = scalars.first, first == "." || first.properties.isWhitespace || isMark(first) { scalars.removeFirst() }
+    while let last = scalars.last, last == "." || last.properties.isWhitespace { scalars.removeLast() }
+    guard !scalars.isEmpty else { return nil }
+    var result = String(String.UnicodeScalarView(scalars))
     if isWindowsDeviceName(result) { result = "_" + result }
-    // `x.partial` would be mistaken for the in-progress file of `x`.
-    if result.lowercased().hasSuffix(partialSuffix) { result += "_" }
-    return truncate(result, toBytes: maximumNameBytes)
+    result = truncate(result, toBytes: maximumNameBytes)
+    // `x.partial` would be mistaken for the in-progress file of `x` (checked after shortening, which can expose it).
+    if result.lowercased().hasSuffix(partialSuffix) {
+      if result.utf8.count >= maximumNameBytes { result.unicodeScalars.removeLast() }
+      result += "_"
+    }
+    return result
   }
 
   /// The name used when the original is empty or unusable: `<id><extension for the content type>`.
@@ -92,6 +100,13 @@ public enum NameSanitizer {
     var string = String(result)
     while let last = string.last, last == "." || last == " " { string.removeLast() }
     return string.isEmpty ? "_" : string
+  }
+
+  private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark: true
+    default: false
+    }
   }
 
   private static func isFolderSafe(_ scalar: Unicode.Scalar) -> Bool {

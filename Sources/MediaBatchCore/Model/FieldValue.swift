@@ -72,9 +72,10 @@ extension FieldValue: Codable {
     case .reference(let value):
       try encodeTagged("reference", encoder) { try $0.encode(value, forKey: .value) }
     case .geoPoint(let latitude, let longitude):
+      // Coordinates outside the globe never come from Firestore; written as null rather than failing the manifest.
       try encodeTagged("geo_point", encoder) {
-        try $0.encode(latitude, forKey: .latitude)
-        try $0.encode(longitude, forKey: .longitude)
+        try $0.encode(latitude.isFinite ? latitude : nil, forKey: .latitude)
+        try $0.encode(longitude.isFinite ? longitude : nil, forKey: .longitude)
       }
     case .array(let values):
       var container = encoder.singleValueContainer()
@@ -158,8 +159,8 @@ extension FieldValue: Codable {
       return .bytes(data)
     case "geo_point":
       return .geoPoint(
-        latitude: try container.decode(Double.self, forKey: .latitude),
-        longitude: try container.decode(Double.self, forKey: .longitude)
+        latitude: try container.decodeIfPresent(Double.self, forKey: .latitude) ?? .nan,
+        longitude: try container.decodeIfPresent(Double.self, forKey: .longitude) ?? .nan
       )
     default:
       throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown $type \(type)")
