@@ -1,4 +1,4 @@
-/// When and how long to wait before trying an item again: exponential backoff with full jitter (DESIGN §4).
+/// When and how long to wait before trying an item again: exponential backoff with full jitter.
 public struct RetryPolicy: Sendable, Hashable {
   /// When a download that still moves is given up as stalled and tried again: fewer than `minimumBytesPerSecond` on
   /// average over `window`. (A download that receives nothing at all is ended sooner by the HTTP client's read

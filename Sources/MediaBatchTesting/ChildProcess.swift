@@ -58,24 +58,18 @@ public final class ChildProcess: @unchecked Sendable {
     try process.run()
   }
 
-  /// The first line of standard error that `matches`, waiting at most `timeout`; `nil` when the process ends (or the
-  /// time runs out) first, so a test fails with what the process printed instead of waiting for ever.
+  /// The first line of standard error that `matches`, waiting at most `timeout`; `nil` when the process ends (its
+  /// standard error closes, which ends the stream of lines) or the time runs out first, so a test fails with what the
+  /// process printed instead of waiting for ever.
   public func errorLine(where matches: @escaping @Sendable (String) -> Bool, timeout: Duration = .seconds(120)) async -> String? {
     let lines = errorLines
-    let process = self.process
     return await withTaskGroup(of: String?.self) { group in
       group.addTask {
         for await line in lines where matches(line) { return line }
         return nil
       }
       group.addTask {
-        let deadline = ContinuousClock.now + timeout
-        // Polls the process, which has no awaitable exit of its own here; the deadline bounds the wait.
-        while process.isRunning, ContinuousClock.now < deadline, !Task.isCancelled {
-          try? await Task.sleep(for: .milliseconds(50))
-        }
-        // A last moment for lines printed just before the exit.
-        if !Task.isCancelled { try? await Task.sleep(for: .milliseconds(200)) }
+        try? await Task.sleep(for: timeout)
         return nil
       }
       let first = await group.next() ?? nil

@@ -36,7 +36,7 @@ struct NameSanitizerTests {
     }
   }
 
-  @Test("the seed's folder rule: user@example.com becomes user_example_com")
+  @Test("the email folder rule: user@example.com becomes user_example_com")
   func seedFolderRule() {
     #expect(NameSanitizer.folderName(forEmail: "user@example.com") == "user_example_com")
     #expect(NameSanitizer.folderName(forEmail: "first.last+tag@mail.example.org") == "first_last+tag_mail_example_org")

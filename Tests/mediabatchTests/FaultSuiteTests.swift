@@ -118,7 +118,8 @@ struct FaultSuiteTests {
         let head = bytes.prefix(1_024)
         return Response(status: status, headers: headers, body: ResponseBody { writer in
           try await writer.write(ByteBuffer(bytes: head))
-          // Nothing more: the client's read timeout (3 s, half the stall time) ends it.
+          // Nothing more: the client's read timeout (3 s, half the stall time) ends it. The silence is the fault
+          // being modelled (a server that stops sending), not a wait of the test's: nothing here waits on it.
           try await Task.sleep(for: .seconds(10))
           throw CancellationError()
         })

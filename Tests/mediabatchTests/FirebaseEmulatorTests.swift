@@ -125,7 +125,7 @@ struct FirebaseEmulatorTests {
     await harness.stop()
   }
 
-  /// Checks an export against the seed: every object expected to download is on disk with the seeded bytes
+  /// Checks an export against what the emulators were seeded with: every object expected to download is on disk with the seeded bytes
   /// (SHA-256), every bad case is its error. Returns how many files were verified.
   func check(output: String, against seed: SeedManifest) throws -> Int {
     let report = try ExportVerifier(root: output).verify()

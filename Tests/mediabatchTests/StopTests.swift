@@ -101,17 +101,31 @@ struct StopTests {
   }
 }
 
-/// Holds requests until released (at most ten minutes, so a test that forgets cannot hang the run).
+/// Holds requests until released.
 final class Silence: Sendable {
-  private let released = Mutex(false)
+  private struct State {
+    var released = false
+    var waiting: [CheckedContinuation<Void, Never>] = []
+  }
 
-  func release() { released.withLock { $0 = true } }
+  private let state = Mutex(State())
+
+  func release() {
+    let waiting = state.withLock { state in
+      state.released = true
+      defer { state.waiting.removeAll() }
+      return state.waiting
+    }
+    for continuation in waiting { continuation.resume() }
+  }
 
   func wait() async {
-    let deadline = ContinuousClock.now + .seconds(600)
-    // Polls a flag: the handler has nothing else to wait on, and the poll ends with the test or the deadline.
-    while !released.withLock({ $0 }), ContinuousClock.now < deadline {
-      try? await Task.sleep(for: .milliseconds(100))
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let releasedAlready = state.withLock { state in
+        if !state.released { state.waiting.append(continuation) }
+        return state.released
+      }
+      if releasedAlready { continuation.resume() }
     }
   }
 }

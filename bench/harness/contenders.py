@@ -149,7 +149,7 @@ class PythonClient(Contender):
         self.mode = mode
         self.workers = workers
         self.name = "python-" + mode
-        self.label = ("Python client, sequential (the seed's approach)" if mode == "sequential"
+        self.label = ("Python client, sequential (the usual export script)" if mode == "sequential"
                       else "Python client, transfer_manager.download_many ({} workers)".format(workers))
 
     def command(self, ctx, out):

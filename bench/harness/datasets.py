@@ -188,7 +188,7 @@ def _timestamp(rng):
 
 
 def _write_object(root, spec, obj):
-    """Writes one object's bytes (deterministic for the seed and name) and returns its hashes."""
+    """Writes one object's bytes (deterministic for the random seed and the name) and returns its hashes."""
     path = os.path.join(root, "objects", spec.bucket, obj["name"])
     os.makedirs(os.path.dirname(path), exist_ok=True)
     rng = random.Random("{}:{}".format(spec.seed, obj["name"]))

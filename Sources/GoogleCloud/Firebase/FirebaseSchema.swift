@@ -1,6 +1,6 @@
 public import MediaBatchCore
 
-/// Where MediaBatch finds users, their media ids and each item's metadata in Firestore (DESIGN §2). Every name can
+/// Where MediaBatch finds users, their media ids and each item's metadata in Firestore. Every name can
 /// be changed, so an app with another schema is read without code changes.
 public struct FirebaseSchema: Sendable, Hashable, Codable {
   /// A kind of media: its folder name, the user field that lists its ids, and the collection of its metadata.

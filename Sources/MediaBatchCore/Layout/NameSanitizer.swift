@@ -12,7 +12,7 @@ public enum NameSanitizer {
   /// Longest extension kept when a name is shortened.
   static let maximumExtensionBytes = 16
 
-  /// The seed's folder rule: `user@example.com` → `user_example_com`; `nil` when nothing usable remains.
+  /// The email folder rule: `user@example.com` → `user_example_com`; `nil` when nothing usable remains.
   public static func folderName(forEmail email: String) -> String? {
     var scalars = String.UnicodeScalarView()
     for scalar in email.trimmingWhitespace().unicodeScalars {
