@@ -6,7 +6,7 @@ import MediaBatchTesting
 import Testing
 
 /// `mediabatch run` killed with SIGKILL at several points against a slowed-down demo source, then resumed.
-@Suite("mediabatch run, killed and resumed", .timeLimit(.minutes(15)))
+@Suite("mediabatch run, killed and resumed", .oneAtATime, .timeLimit(.minutes(15)))
 struct CrashResumeTests {
   static let users = 250
   let binary = CLIEndToEndTests.binary

@@ -6,7 +6,7 @@ import Testing
 
 /// The built binary against the official Firestore emulator and a storage emulator, seeded with 1,100+ users
 /// (so the listing crosses many pages), hostile object names, repeated ids and every bad case.
-@Suite("Firebase through the emulators", .serialized, .timeLimit(.minutes(15)))
+@Suite("Firebase through the emulators", .oneAtATime, .timeLimit(.minutes(15)))
 struct FirebaseEmulatorTests {
   struct SeedManifest: Decodable {
     struct User: Decodable {

@@ -7,7 +7,7 @@ import Testing
 /// `mediabatch serve` under clients that open the event stream and drop it at random while jobs run: the event hub
 /// must never hold a lock that a dropped stream's termination also takes while it calls into the concurrency
 /// runtime, or both cooperative threads block and the server answers nothing, not even SIGTERM.
-@Suite("serve under churning event streams", .timeLimit(.minutes(15)))
+@Suite("serve under churning event streams", .oneAtATime, .timeLimit(.minutes(15)))
 struct ServeStressTests {
   @Test("hundreds of streams opened and dropped during three jobs: every job finishes, and SIGTERM ends serve within 5 s")
   func churningEventStreams() async throws {

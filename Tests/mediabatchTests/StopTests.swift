@@ -6,7 +6,7 @@ import MediaBatchTesting
 import Testing
 
 /// Ctrl-C is prompt in every phase: during a listing page that never comes, and, pressed twice, during downloads.
-@Suite("Stopping promptly", .timeLimit(.minutes(15)))
+@Suite("Stopping promptly", .oneAtATime, .timeLimit(.minutes(15)))
 struct StopTests {
   /// A Firestore (and Cloud Storage) stand-in that accepts every request and answers none while `silence` is held;
   /// releasing it lets the held requests end, so the server can shut down when the test is over.
