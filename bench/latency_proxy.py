@@ -12,6 +12,7 @@ a real store far away. Stops on SIGTERM or SIGINT.
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import socket
 import sys
@@ -19,7 +20,7 @@ import sys
 CHUNK = 256 * 1024
 
 
-async def pipe(reader, writer, delay):
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
     try:
         while True:
             data = await reader.read(CHUNK)
@@ -32,20 +33,22 @@ async def pipe(reader, writer, delay):
     except (ConnectionError, asyncio.CancelledError):
         pass
     finally:
-        try:
+        with contextlib.suppress(RuntimeError):
             writer.close()
-        except RuntimeError:
-            pass
 
 
-async def handle(client_reader, client_writer, upstream, delay):
+async def handle(
+    client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter, upstream: tuple[str, int], delay: float
+) -> None:
     try:
         await relay(client_reader, client_writer, upstream, delay)
     except asyncio.CancelledError:
         client_writer.close()  # the proxy is stopping
 
 
-async def relay(client_reader, client_writer, upstream, delay):
+async def relay(
+    client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter, upstream: tuple[str, int], delay: float
+) -> None:
     client_writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         upstream_reader, upstream_writer = await asyncio.open_connection(*upstream)
@@ -59,25 +62,26 @@ async def relay(client_reader, client_writer, upstream, delay):
     )
 
 
-async def main(args):
+async def main(args: argparse.Namespace) -> None:
     host, port = args.upstream.rsplit(":", 1)
     if host not in ("127.0.0.1", "localhost"):
-        raise SystemExit("latency_proxy.py: the upstream must be on loopback, not {}".format(host))
+        raise SystemExit(f"latency_proxy.py: the upstream must be on loopback, not {host}")
     upstream = (host, int(port))
     delay = args.latency_ms / 1000.0
     server = await asyncio.start_server(
-        lambda r, w: handle(r, w, upstream, delay), "127.0.0.1", args.port, backlog=4096, limit=CHUNK)
+        lambda r, w: handle(r, w, upstream, delay), "127.0.0.1", args.port, backlog=4096, limit=CHUNK
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    print("READY {}".format(server.sockets[0].getsockname()[1]), flush=True)
+    print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
     async with server:
         await stop.wait()
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--upstream", required=True, help="host:port to forward to (loopback only)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="delay added to every request (default 20)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: a free one)")

@@ -23,17 +23,17 @@ from google.cloud import storage
 from google.cloud.storage import transfer_manager
 
 
-def read_list(path):
+def read_list(path: str) -> list[tuple[str, ...]]:
     with open(path, encoding="utf-8") as f:
         return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
 
-def target(output, user, kind, name):
+def target(output: str, user: str, kind: str, name: str) -> str:
     return os.path.join(output, user, kind, name.rsplit("/", 1)[-1])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--bucket", required=True)
     parser.add_argument("--objects", required=True)
@@ -42,8 +42,9 @@ def main():
     parser.add_argument("mode", choices=("sequential", "transfer-manager"))
     args = parser.parse_args()
 
-    client = storage.Client(project="bench", credentials=AnonymousCredentials(),
-                            client_options={"api_endpoint": args.endpoint})
+    client = storage.Client(
+        project="bench", credentials=AnonymousCredentials(), client_options={"api_endpoint": args.endpoint}
+    )
     bucket = client.bucket(args.bucket)
     entries = read_list(args.objects)
     for user, kind in {(user, kind) for user, kind, _name in entries}:
@@ -59,7 +60,7 @@ def main():
     results = transfer_manager.download_many(pairs, max_workers=args.workers, raise_exception=True)
     failures = [r for r in results if isinstance(r, Exception)]
     for failure in failures[:10]:
-        print("python_client.py: {}".format(failure), file=sys.stderr)
+        print(f"python_client.py: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 

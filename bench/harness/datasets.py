@@ -22,8 +22,10 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Literal, NotRequired, TypedDict
 
 import google_crc32c
 
@@ -35,6 +37,39 @@ BASE_PLACEHOLDER = "http://storage.bench.invalid"
 GENERATION = "1700000000000001"
 FORMAT = 1
 
+# An object's size: fixed, or drawn log-uniformly from (low, high).
+Size = int | tuple[int, int]
+Kind = Literal["images", "voices"]
+
+
+class User(TypedDict):
+    """A user as dataset.json stores it: its Firestore document id, email, and the ids of its metadata documents."""
+
+    id: str
+    email: str
+    images: list[str]
+    voices: list[str]
+
+
+class StoredObject(TypedDict):
+    """An object as dataset.json stores it."""
+
+    user: str
+    kind: Kind
+    id: str
+    name: str
+    original_name: str
+    content_type: str
+    size: int
+    created_at: str
+    # Set once the bytes are written (every object of a generated data set has them).
+    crc32c: NotRequired[str]
+    md5: NotRequired[str]
+
+
+# A write of a Firestore `documents:commit` request, in the REST API's JSON.
+Write = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -44,36 +79,45 @@ class Spec:
     users: int
     images_per_user: int
     voices_per_user: int
-    image_size: object
-    voice_size: object
+    image_size: Size
+    voice_size: Size
     seed: int = 1
 
     @property
-    def key(self):
-        def size(value):
+    def key(self) -> str:
+        def size(value: Size) -> str:
             return str(value) if isinstance(value, int) else "{}-{}".format(*value)
 
-        return "{}-u{}-i{}x{}-v{}x{}-s{}-f{}".format(
-            self.name, self.users, self.images_per_user, size(self.image_size), self.voices_per_user,
-            size(self.voice_size), self.seed, FORMAT)
+        return (
+            f"{self.name}-u{self.users}-i{self.images_per_user}x{size(self.image_size)}"
+            f"-v{self.voices_per_user}x{size(self.voice_size)}-s{self.seed}-f{FORMAT}"
+        )
 
     @property
-    def project(self):
+    def project(self) -> str:
         return "bench-" + self.name
 
     @property
-    def bucket(self):
+    def bucket(self) -> str:
         return self.project + ".firebasestorage.app"
 
-    def describe(self):
-        def size(value):
-            return human_bytes(value) if isinstance(value, int) else "{}–{} (log-uniform)".format(*map(human_bytes, value))
+    def describe(self) -> str:
+        def size(value: Size) -> str:
+            return (
+                human_bytes(value) if isinstance(value, int) else "{}–{} (log-uniform)".format(*map(human_bytes, value))
+            )
 
         parts = []
         if self.images_per_user:
-            parts.append("{} image{} of {}".format(self.images_per_user, "s" * (self.images_per_user > 1), size(self.image_size)))
+            parts.append(
+                "{} image{} of {}".format(self.images_per_user, "s" * (self.images_per_user > 1), size(self.image_size))
+            )
         if self.voices_per_user:
-            parts.append("{} voice clip{} of {}".format(self.voices_per_user, "s" * (self.voices_per_user > 1), size(self.voice_size)))
+            parts.append(
+                "{} voice clip{} of {}".format(
+                    self.voices_per_user, "s" * (self.voices_per_user > 1), size(self.voice_size)
+                )
+            )
         return "{:,} users × ({})".format(self.users, " + ".join(parts))
 
 
@@ -89,105 +133,111 @@ QUICK = {
 }
 
 
-def human_bytes(n):
+def human_bytes(n: int) -> str:
     for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= size:
             value = n / size
-            return "{:g} {}".format(round(value, 1) if value < 100 else round(value), unit)
-    return "{} B".format(n)
+            return f"{round(value, 1) if value < 100 else round(value):g} {unit}"
+    return f"{n} B"
 
 
 class DataSet:
     """A generated data set on disk (see the module docstring)."""
 
-    def __init__(self, spec, root):
+    def __init__(self, spec: Spec, root: str) -> None:
         self.spec = spec
         self.root = root
         with open(os.path.join(root, "dataset.json"), encoding="utf-8") as f:
-            self.info = json.load(f)
-        self.users = self.info["users"]
-        self.objects = self.info["objects"]
+            self.info: dict[str, Any] = json.load(f)
+        self.users: list[User] = self.info["users"]
+        self.objects: list[StoredObject] = self.info["objects"]
 
     @property
-    def files(self):
+    def files(self) -> int:
         return len(self.objects)
 
     @property
-    def bytes(self):
+    def bytes(self) -> int:
         return sum(o["size"] for o in self.objects)
 
-    def object_names(self):
+    def object_names(self) -> list[str]:
         return [o["name"] for o in self.objects]
 
-    def media_url(self, base, name, download_host=False):
+    def media_url(self, base: str, name: str, download_host: bool = False) -> str:
         prefix = "/download" if download_host else ""
-        return "{}{}/storage/v1/b/{}/o/{}?alt=media".format(base, prefix, quote_all(self.spec.bucket), quote_all(name))
+        return f"{base}{prefix}/storage/v1/b/{quote_all(self.spec.bucket)}/o/{quote_all(name)}?alt=media"
 
-    def largest_object(self):
+    def largest_object(self) -> StoredObject:
         return max(self.objects, key=lambda o: o["size"])
 
 
-def quote_all(text):
+def quote_all(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
 
 
-def ensure(spec, cache_dir, log):
+def ensure(spec: Spec, cache_dir: str, log: Callable[[str], None]) -> DataSet:
     """Returns the data set of `spec`, generating it first unless the cache already holds it."""
     root = os.path.join(cache_dir, spec.key)
     if not os.path.exists(os.path.join(root, "dataset.json")):
         if os.path.exists(root):
             shutil.rmtree(root)
         started = time.monotonic()
-        log("generating data set {} ({}) in {}".format(spec.name, spec.describe(), root))
+        log(f"generating data set {spec.name} ({spec.describe()}) in {root}")
         _generate(spec, root + ".tmp")
         os.replace(root + ".tmp", root)
-        log("generated {} in {:.1f} s".format(spec.name, time.monotonic() - started))
+        log(f"generated {spec.name} in {time.monotonic() - started:.1f} s")
     return DataSet(spec, root)
 
 
-def _plan(spec):
+def _plan(spec: Spec) -> tuple[list[User], list[StoredObject]]:
     """Users and objects (without contents) of a spec, deterministically."""
     rng = random.Random(spec.seed)
 
-    def draw(size):
+    def draw(size: Size) -> int:
         if isinstance(size, int):
             return size
         low, high = size
         return int(math.exp(rng.uniform(math.log(low), math.log(high))))
 
-    users, objects = [], []
+    users: list[User] = []
+    objects: list[StoredObject] = []
     for n in range(spec.users):
-        uid = "user-{:05d}".format(n)
-        user = {"id": uid, "email": "user{}@example.com".format(n), "images": [], "voices": []}
-        for kind, count, size, ext, content_type, prefix in (
+        uid = f"user-{n:05d}"
+        user: User = {"id": uid, "email": f"user{n}@example.com", "images": [], "voices": []}
+        kinds: tuple[tuple[Kind, int, Size, str, str, str], ...] = (
             ("images", spec.images_per_user, spec.image_size, ".jpg", "image/jpeg", "img"),
             ("voices", spec.voices_per_user, spec.voice_size, ".m4a", "audio/mp4", "voice"),
-        ):
+        )
+        for kind, count, size, ext, content_type, prefix in kinds:
             for j in range(count):
-                item_id = "{}-{:05d}-{}".format(prefix, n, j)
+                item_id = f"{prefix}-{n:05d}-{j}"
                 user[kind].append(item_id)
-                objects.append({
-                    "user": uid,
-                    "kind": kind,
-                    "id": item_id,
-                    "name": "users/{}/{}/{}{}".format(uid, kind, item_id, ext),
-                    "original_name": ("IMG_{:05d}_{}.jpg" if kind == "images" else "voice-note-{:05d}-{}.m4a").format(n, j),
-                    "content_type": content_type,
-                    "size": draw(size),
-                    "created_at": _timestamp(rng),
-                })
+                objects.append(
+                    {
+                        "user": uid,
+                        "kind": kind,
+                        "id": item_id,
+                        "name": f"users/{uid}/{kind}/{item_id}{ext}",
+                        "original_name": (
+                            "IMG_{:05d}_{}.jpg" if kind == "images" else "voice-note-{:05d}-{}.m4a"
+                        ).format(n, j),
+                        "content_type": content_type,
+                        "size": draw(size),
+                        "created_at": _timestamp(rng),
+                    }
+                )
         users.append(user)
     return users, objects
 
 
-def _timestamp(rng):
+def _timestamp(rng: random.Random) -> str:
     seconds = 1_600_000_000 + rng.randrange(150_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".{:06d}Z".format(rng.randrange(1_000_000))
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{rng.randrange(1_000_000):06d}Z"
 
 
-def _write_object(root, spec, obj):
+def _write_object(root: str, spec: Spec, obj: StoredObject) -> tuple[str, str]:
     """Writes one object's bytes (deterministic for the random seed and the name) and returns its hashes."""
     path = os.path.join(root, "objects", spec.bucket, obj["name"])
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -205,16 +255,17 @@ def _write_object(root, spec, obj):
     return base64.b64encode(crc.digest()).decode(), base64.b64encode(md5.digest()).decode()
 
 
-def _resource(spec, obj):
+def _resource(spec: Spec, obj: StoredObject) -> dict[str, str]:
     """The object's JSON resource, as the Cloud Storage JSON API returns it (int64s as strings)."""
     encoded = quote_all(obj["name"])
     stamp = obj["created_at"][:23] + "Z"
     return {
         "kind": "storage#object",
         "id": "{}/{}/{}".format(spec.bucket, obj["name"], GENERATION),
-        "selfLink": "{}/storage/v1/b/{}/o/{}".format(BASE_PLACEHOLDER, spec.bucket, encoded),
-        "mediaLink": "{}/download/storage/v1/b/{}/o/{}?generation={}&alt=media".format(
-            BASE_PLACEHOLDER, spec.bucket, encoded, GENERATION),
+        "selfLink": f"{BASE_PLACEHOLDER}/storage/v1/b/{spec.bucket}/o/{encoded}",
+        "mediaLink": (
+            f"{BASE_PLACEHOLDER}/download/storage/v1/b/{spec.bucket}/o/{encoded}?generation={GENERATION}&alt=media"
+        ),
         "name": obj["name"],
         "bucket": spec.bucket,
         "generation": GENERATION,
@@ -231,12 +282,12 @@ def _resource(spec, obj):
     }
 
 
-def _generate(spec, root):
+def _generate(spec: Spec, root: str) -> None:
     if os.path.exists(root):
         shutil.rmtree(root)
     users, objects = _plan(spec)
 
-    def write(obj):
+    def write(obj: StoredObject) -> None:
         obj["crc32c"], obj["md5"] = _write_object(root, spec, obj)
         meta = os.path.join(root, "meta", spec.bucket, obj["name"] + ".json")
         os.makedirs(os.path.dirname(meta), exist_ok=True)
@@ -248,8 +299,17 @@ def _generate(spec, root):
 
     os.makedirs(os.path.join(root, "buckets"), exist_ok=True)
     with open(os.path.join(root, "buckets", spec.bucket + ".json"), "w", encoding="utf-8") as f:
-        json.dump({"kind": "storage#bucket", "id": spec.bucket, "name": spec.bucket, "location": "US",
-                   "storageClass": "STANDARD", "metageneration": "1"}, f)
+        json.dump(
+            {
+                "kind": "storage#bucket",
+                "id": spec.bucket,
+                "name": spec.bucket,
+                "location": "US",
+                "storageClass": "STANDARD",
+                "metageneration": "1",
+            },
+            f,
+        )
 
     # nginx map entries keyed by "<alt>:<bucket>/<object>" (see nginx.conf.template): only media answers get them.
     with open(os.path.join(root, "headers.map"), "w", encoding="utf-8") as f:
@@ -260,25 +320,33 @@ def _generate(spec, root):
         for obj in objects:
             f.write("{} {};\n".format(nginx_string("media:{}/{}".format(spec.bucket, obj["name"])), obj["size"]))
 
-    info = {"format": FORMAT, "spec": spec.key, "description": spec.describe(), "project": spec.project,
-            "bucket": spec.bucket, "generation": GENERATION, "users": users, "objects": objects}
+    info = {
+        "format": FORMAT,
+        "spec": spec.key,
+        "description": spec.describe(),
+        "project": spec.project,
+        "bucket": spec.bucket,
+        "generation": GENERATION,
+        "users": users,
+        "objects": objects,
+    }
     with open(os.path.join(root, "dataset.json"), "w", encoding="utf-8") as f:
         json.dump(info, f)
 
 
-def nginx_string(text):
-    if any(c in text for c in "\"\\\n\r\t") or not text.isprintable():
-        raise ValueError("not a plain object name: {!r}".format(text))
+def nginx_string(text: str) -> str:
+    if any(c in text for c in '"\\\n\r\t') or not text.isprintable():
+        raise ValueError(f"not a plain object name: {text!r}")
     return '"' + text + '"'
 
 
 # --- Firestore -----------------------------------------------------------------------------------------------------
 
 
-def firestore_writes(dataset):
+def firestore_writes(dataset: DataSet) -> list[Write]:
     """The `documents:commit` writes that create the data set's users and metadata documents (metadata first)."""
-    root = "projects/{}/databases/(default)/documents".format(dataset.spec.project)
-    writes = []
+    root = f"projects/{dataset.spec.project}/databases/(default)/documents"
+    writes: list[Write] = []
     for obj in dataset.objects:
         fields = {
             "storagePath": {"stringValue": obj["name"]},
@@ -289,7 +357,8 @@ def firestore_writes(dataset):
         }
         writes.append({"update": {"name": "{}/{}/{}".format(root, obj["kind"], obj["id"]), "fields": fields}})
     for user in dataset.users:
-        def ids(values):
+
+        def ids(values: list[str]) -> dict[str, Any]:
             return {"arrayValue": {"values": [{"stringValue": v} for v in values]}} if values else {"arrayValue": {}}
 
         fields = {

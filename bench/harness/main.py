@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
 
 from . import contenders, datasets, measure, report
 from .servers import BENCH_DIR, REPO_DIR, FirestoreEmulator, LatencyProxy, Nginx
@@ -22,25 +25,44 @@ ALL_DATASETS = ("small", "large", "mixed")
 MEDIABATCH_DEFAULT_CONCURRENCY = 32
 
 
-def log(message):
+def log(message: str) -> None:
     print("[bench {}] {}".format(time.strftime("%H:%M:%S"), message), file=sys.stderr, flush=True)
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller data sets and fewer settings: a few minutes, for everyday use")
-    parser.add_argument("--datasets", default=",".join(ALL_DATASETS), help="comma-separated, of small,large,mixed (default: all)")
-    parser.add_argument("--runs", type=int, default=3, help="repeats of every measurement (default 3; the median is reported)")
-    parser.add_argument("--latency-ms", type=float, default=20.0,
-                        help="latency mode's delay per request, in ms (default 20; 0 skips latency mode)")
-    parser.add_argument("--mediabatch", help="use this mediabatch binary instead of building one (swift build -c release)")
-    parser.add_argument("--data-dir", default=os.path.join(BENCH_DIR, ".data"),
-                        help="where generated data sets are cached (default bench/.data)")
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller data sets and fewer settings: a few minutes, for everyday use"
+    )
+    parser.add_argument(
+        "--datasets", default=",".join(ALL_DATASETS), help="comma-separated, of small,large,mixed (default: all)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="repeats of every measurement (default 3; the median is reported)"
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=20.0,
+        help="latency mode's delay per request, in ms (default 20; 0 skips latency mode)",
+    )
+    parser.add_argument(
+        "--mediabatch", help="use this mediabatch binary instead of building one (swift build -c release)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=os.path.join(BENCH_DIR, ".data"),
+        help="where generated data sets are cached (default bench/.data)",
+    )
     parser.add_argument("--results", help="write the Markdown here (default bench/results/<date>-<host>[-quick].md)")
-    parser.add_argument("--demo-users", type=int,
-                        help="users of the demo-source memory check (default 100000, or 5000 with --quick; 0 skips it)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (configs, logs, outputs) and print where")
+    parser.add_argument(
+        "--demo-users",
+        type=int,
+        help="users of the demo-source memory check (default 100000, or 5000 with --quick; 0 skips it)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work folder (configs, logs, outputs) and print where"
+    )
     args = parser.parse_args(argv)
     args.datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
     unknown = [d for d in args.datasets if d not in ALL_DATASETS]
@@ -53,19 +75,21 @@ def parse_args(argv):
     return args
 
 
-def build_mediabatch():
-    log("building mediabatch (swift build -c release --product mediabatch) in {}".format(REPO_DIR))
+def build_mediabatch() -> str:
+    log(f"building mediabatch (swift build -c release --product mediabatch) in {REPO_DIR}")
     started = time.monotonic()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "mediabatch"], cwd=REPO_DIR, check=True,
-                   stdout=sys.stderr)
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_DIR, check=True,
-                             capture_output=True, text=True).stdout.strip()
-    log("built in {:.0f} s".format(time.monotonic() - started))
+    subprocess.run(
+        ["swift", "build", "-c", "release", "--product", "mediabatch"], cwd=REPO_DIR, check=True, stdout=sys.stderr
+    )
+    bin_dir = subprocess.run(
+        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_DIR, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    log(f"built in {time.monotonic() - started:.0f} s")
     return os.path.join(bin_dir, "mediabatch")
 
 
 class Bench:
-    def __init__(self, args, work, mediabatch):
+    def __init__(self, args: argparse.Namespace, work: str, mediabatch: str) -> None:
         self.args = args
         self.work = work
         self.mediabatch = mediabatch
@@ -73,129 +97,148 @@ class Bench:
 
     # --- running ------------------------------------------------------------------------------------------------
 
-    def interleaved(self, ctx, section, contender_list):
+    def interleaved(
+        self, ctx: contenders.Context, section: str, contender_list: Sequence[contenders.Contender]
+    ) -> None:
         """Measures the contenders in rounds: run 1 of each, then run 2 of each, and so on, so that a change in the
         machine's load during the measurement touches every contender alike. Each run starts in an empty folder.
         A MediaBatch full run is followed, when its contender asks for it, by an unchanged rerun over its output.
         A failed run is reported as such and left out of the figures; the contender's other runs still count."""
         out = os.path.join(self.work, "out")
-        samples = {}  # contender name -> (contender, [Sample])
+        samples: dict[str, tuple[contenders.Contender, list[measure.Sample]]] = {}  # name -> (contender, [Sample])
         for i in range(self.args.runs):
             for contender in contender_list:
                 measure.fresh_dir(out)
-                log_path = os.path.join(self.work, "logs", "{}-{}.log".format(section, contender.name))
+                log_path = os.path.join(self.work, "logs", f"{section}-{contender.name}.log")
                 try:
                     done = [(contender, contender.run(ctx, out, log_path))]
-                    if getattr(contender, "rerun", None):
+                    if contender.rerun:
                         os.sync()
                         done.append((contender.rerun, contender.rerun.run(ctx, out, log_path)))
                 except measure.RunFailed as error:
-                    log("{} / {}: run {}/{} FAILED: {}".format(section, contender.label, i + 1, self.args.runs, error))
-                    self.results.failure(section, "{} (run {})".format(contender.label, i + 1), str(error))
+                    log(f"{section} / {contender.label}: run {i + 1}/{self.args.runs} FAILED: {error}")
+                    self.results.failure(section, f"{contender.label} (run {i + 1})", str(error))
                     continue
                 for each, sample in done:
                     samples.setdefault(each.name, (each, []))[1].append(sample)
-                    log("{} / {}: run {}/{}: {:.2f} s, {:.2f} CPU s, {:.0f} MiB peak".format(
-                        section, each.label, i + 1, self.args.runs, sample.wall, sample.cpu, sample.max_rss / 2**20))
+                    log(
+                        f"{section} / {each.label}: run {i + 1}/{self.args.runs}: {sample.wall:.2f} s, "
+                        f"{sample.cpu:.2f} CPU s, {sample.max_rss / 2**20:.0f} MiB peak"
+                    )
         shutil.rmtree(out, ignore_errors=True)
         for contender, runs in samples.values():
             self.results.add(section, contender, measure.Series(runs, attempted=self.args.runs))
 
-    def warm_up(self, ctx, section):
+    def warm_up(self, ctx: contenders.Context, section: str) -> None:
         """One untimed dry run: the Firestore emulator's JVM compiles its query paths on first use."""
         out = os.path.join(self.work, "out")
         measure.fresh_dir(out)
         try:
             contenders.MediaBatch("dry-run").run(ctx, out, os.path.join(self.work, "logs", section + "-warm-up.log"))
         except measure.RunFailed as error:
-            log("{} / warm-up dry run: FAILED: {}".format(section, error))
+            log(f"{section} / warm-up dry run: FAILED: {error}")
 
-    def dataset_round(self, dataset, firestore):
+    def dataset_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator) -> None:
         name = dataset.spec.name
         nginx = Nginx(dataset, self.work).start()
         try:
             ctx = contenders.Context(dataset, nginx.url, firestore.host, self.work, self.mediabatch)
-            log("{}: {} files, {:.1f} MB, nginx on {}".format(name, dataset.files, dataset.bytes / 1e6, nginx.url))
+            log(f"{name}: {dataset.files} files, {dataset.bytes / 1e6:.1f} MB, nginx on {nginx.url}")
             self.warm_up(ctx, name)
-            lineup = [contenders.MediaBatch("dry-run"), contenders.MediaBatch("full", with_rerun=(name == "small"))]
+            lineup: list[contenders.Contender] = [
+                contenders.MediaBatch("dry-run"),
+                contenders.MediaBatch("full", with_rerun=(name == "small")),
+            ]
             # --quick: rclone's two usual best settings, and gcloud (slow to start) on the small set only.
             lineup += [contenders.Rclone(t) for t in ((8, 32) if self.args.quick else (8, 32, 64))]
             if name == "small" or not self.args.quick:
                 lineup.append(contenders.GcloudStorage())
-            lineup += [contenders.PythonClient("sequential"), contenders.PythonClient("transfer-manager", workers=8),
-                       contenders.CurlParallel(64)]
+            lineup += [
+                contenders.PythonClient("sequential"),
+                contenders.PythonClient("transfer-manager", workers=8),
+                contenders.CurlParallel(64),
+            ]
             self.interleaved(ctx, name, lineup)
             self.wrk(ctx, name, 8 if name == "large" else 64)
         finally:
             nginx.stop()
 
-    def wrk(self, ctx, section, connections):
+    def wrk(self, ctx: contenders.Context, section: str, connections: int) -> None:
         seconds = 1 if self.args.quick else 5
-        figures = []
+        figures: list[contenders.WrkFigures] = []
         for _ in range(self.args.runs):
             try:
-                figures.append(contenders.wrk(ctx, connections, seconds, os.path.join(self.work, "logs", section + "-wrk.log")))
+                figures.append(
+                    contenders.wrk(ctx, connections, seconds, os.path.join(self.work, "logs", section + "-wrk.log"))
+                )
             except measure.RunFailed as error:
-                log("{} / wrk: FAILED: {}".format(section, error))
-                self.results.failure(section, "wrk -c{}".format(connections), str(error))
+                log(f"{section} / wrk: FAILED: {error}")
+                self.results.failure(section, f"wrk -c{connections}", str(error))
                 return
         self.results.wrk[section] = (connections, seconds, figures)
-        log("{} / wrk -c{}: {:.0f} requests/s".format(section, connections, sorted(f[0] for f in figures)[len(figures) // 2]))
+        log(f"{section} / wrk -c{connections}: {sorted(f[0] for f in figures)[len(figures) // 2]:.0f} requests/s")
 
-    def latency_round(self, dataset, firestore):
+    def latency_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator) -> None:
         nginx = Nginx(dataset, self.work).start()
-        proxy = LatencyProxy(nginx.port, self.args.latency_ms, os.path.join(self.work, "logs", "latency-proxy.log")).start()
+        proxy = LatencyProxy(
+            nginx.port, self.args.latency_ms, os.path.join(self.work, "logs", "latency-proxy.log")
+        ).start()
         section = "latency"
         try:
-            log("latency mode: {} ms per request, proxy on {}".format(self.args.latency_ms, proxy.url))
+            log(f"latency mode: {self.args.latency_ms} ms per request, proxy on {proxy.url}")
             ctx = contenders.Context(dataset, proxy.url, firestore.host, self.work, self.mediabatch)
             self.warm_up(ctx, section)
-            self.interleaved(ctx, section, [
-                contenders.MediaBatch("dry-run"),
-                contenders.MediaBatch("full"),
-                contenders.CurlParallel(MEDIABATCH_DEFAULT_CONCURRENCY),
-                contenders.Rclone(MEDIABATCH_DEFAULT_CONCURRENCY),
-            ])
+            self.interleaved(
+                ctx,
+                section,
+                [
+                    contenders.MediaBatch("dry-run"),
+                    contenders.MediaBatch("full"),
+                    contenders.CurlParallel(MEDIABATCH_DEFAULT_CONCURRENCY),
+                    contenders.Rclone(MEDIABATCH_DEFAULT_CONCURRENCY),
+                ],
+            )
             self.wrk(ctx, section, MEDIABATCH_DEFAULT_CONCURRENCY)
         finally:
             proxy.stop()
             nginx.stop()
 
-    def demo_memory(self):
+    def demo_memory(self) -> None:
         users = self.args.demo_users
         out = os.path.join(self.work, "out")
         measure.fresh_dir(out)
         command = [self.mediabatch, "run", "--source", "demo", "--demo-users", str(users), "--output", out, "--json"]
-        log("demo source, {:,} users: mediabatch run --source demo".format(users))
+        log(f"demo source, {users:,} users: mediabatch run --source demo")
         try:
-            sample, stdout = measure.run(command, env=contenders.clean_env(), cwd=self.work,
-                                         log_path=os.path.join(self.work, "logs", "demo.log"))
+            sample, stdout = measure.run(
+                command, env=contenders.clean_env(), cwd=self.work, log_path=os.path.join(self.work, "logs", "demo.log")
+            )
             summary = json.loads(stdout)
             sample.files = summary["files"]["downloaded"]
             sample.bytes = summary["bytes"]
             if summary["status"] != "completed":
                 raise measure.RunFailed("status {}".format(summary["status"]))
         except (measure.RunFailed, ValueError, KeyError) as error:
-            log("demo: FAILED: {}".format(error))
+            log(f"demo: FAILED: {error}")
             self.results.demo = (users, None, str(error))
             return
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        log("demo: {:.1f} s, {:,} files, {:.0f} MiB peak".format(sample.wall, sample.files, sample.max_rss / 2**20))
+        log(f"demo: {sample.wall:.1f} s, {sample.files:,} files, {sample.max_rss / 2**20:.0f} MiB peak")
         self.results.demo = (users, sample, None)
 
 
-def stop_on_sigterm(signum, _frame):
+def stop_on_sigterm(signum: int, _frame: FrameType | None) -> NoReturn:
     raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the servers
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     started = time.monotonic()
     mediabatch = os.path.abspath(args.mediabatch) if args.mediabatch else build_mediabatch()
     if not os.access(mediabatch, os.X_OK):
-        raise SystemExit("bench/run: {} is not an executable".format(mediabatch))
+        raise SystemExit(f"bench/run: {mediabatch} is not an executable")
 
     specs = datasets.QUICK if args.quick else datasets.FULL
     wanted = [specs[name] for name in args.datasets]
@@ -214,8 +257,10 @@ def main(argv=None):
         for dataset in loaded.values():
             t0 = time.monotonic()
             documents = firestore.seed(dataset)
-            log("{}: seeded {:,} Firestore documents in {:.1f} s (emulator {})".format(
-                dataset.spec.name, documents, time.monotonic() - t0, firestore.host))
+            log(
+                f"{dataset.spec.name}: seeded {documents:,} Firestore documents in {time.monotonic() - t0:.1f} s "
+                f"(emulator {firestore.host})"
+            )
         bench.results.versions = report.versions(mediabatch, firestore, work)
         for dataset in loaded.values():
             bench.dataset_round(dataset, firestore)
@@ -226,20 +271,23 @@ def main(argv=None):
     finally:
         firestore.stop()
         if args.keep:
-            log("kept the work folder {}".format(work))
+            log(f"kept the work folder {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
 
     bench.results.datasets = loaded
     bench.results.elapsed = time.monotonic() - measuring
     text = report.markdown(bench.results)
-    path = args.results or os.path.join(BENCH_DIR, "results", "{}-{}{}.md".format(
-        datetime.date.today().isoformat(), socket.gethostname(), "-quick" if args.quick else ""))
+    path = args.results or os.path.join(
+        BENCH_DIR,
+        "results",
+        "{}-{}{}.md".format(datetime.date.today().isoformat(), socket.gethostname(), "-quick" if args.quick else ""),
+    )
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     print(text)
-    log("wrote {} (measuring took {:.0f} s, {:.0f} s in all)".format(path, bench.results.elapsed, time.monotonic() - started))
+    log(f"wrote {path} (measuring took {bench.results.elapsed:.0f} s, {time.monotonic() - started:.0f} s in all)")
     return 1 if bench.results.failures else 0
 
 

@@ -7,48 +7,63 @@ import re
 import socket
 import statistics
 import subprocess
+from collections.abc import Mapping
+from typing import Literal
 
 from . import contenders, datasets
-from .servers import gcloud_env, nginx_binary
+from .measure import Sample, Series
+from .servers import FirestoreEmulator, gcloud_env, nginx_binary
 
 MIB = 1 << 20
 MB = 1e6
 RSS_LIMIT = 80 * MIB
 
+# wrk's figures for one section: (connections, seconds, [(requests/s, bytes/s, object size) per run]).
+WrkEntry = tuple[int, int, list[contenders.WrkFigures]]
+# The demo-source check: (users, its Sample or None, the error or None).
+Demo = tuple[int, Sample | None, str | None]
+# A row of the targets table: (target, measured, goal, verdict).
+TargetRow = tuple[str, str, str, str]
+
 
 class Results:
-    def __init__(self, quick, runs, latency_ms):
+    def __init__(self, quick: bool, runs: int, latency_ms: float) -> None:
         self.quick = quick
         self.runs = runs
         self.latency_ms = latency_ms
-        self.sections = {}  # section -> {contender name: (contender, Series)}
-        self.failures = []  # (section, label, error)
-        self.wrk = {}  # data set -> (connections, seconds, [(requests/s, bytes/s, object size)])
-        self.demo = None  # (users, Sample or None, error or None)
-        self.versions = {}
-        self.datasets = {}
+        self.sections: dict[str, dict[str, tuple[contenders.Contender, Series]]] = {}  # section -> {name: ...}
+        self.failures: list[tuple[str, str, str]] = []  # (section, label, error)
+        self.wrk: dict[str, WrkEntry] = {}  # data set -> (connections, seconds, [(requests/s, bytes/s, object size)])
+        self.demo: Demo | None = None  # (users, Sample or None, error or None)
+        self.versions: dict[str, str] = {}
+        self.datasets: dict[str, datasets.DataSet] = {}
         self.elapsed = 0.0
 
-    def add(self, section, contender, series):
+    def add(self, section: str, contender: contenders.Contender, series: Series) -> None:
         self.sections.setdefault(section, {})[contender.name] = (contender, series)
 
-    def failure(self, section, label, error):
+    def failure(self, section: str, label: str, error: str) -> None:
         self.failures.append((section, label, error))
 
-    def get(self, section, name):
+    def get(self, section: str, name: str) -> Series | None:
         entry = self.sections.get(section, {}).get(name)
         return entry[1] if entry else None
 
-    def best_rclone(self, section):
-        found = [(series.median("wall"), contender, series) for contender, series in self.sections.get(section, {}).values()
-                 if isinstance(contender, contenders.Rclone)]
+    def best_rclone(self, section: str) -> tuple[contenders.Rclone, Series] | tuple[None, None]:
+        found = [
+            (series.median("wall"), contender, series)
+            for contender, series in self.sections.get(section, {}).values()
+            if isinstance(contender, contenders.Rclone)
+        ]
         return min(found, key=lambda f: f[0])[1:] if found else (None, None)
 
 
 # --- versions and machine ---------------------------------------------------------------------------------------
 
 
-def _first_line(command, env=None, stream="stdout"):
+def _first_line(
+    command: list[str], env: Mapping[str, str] | None = None, stream: Literal["stdout", "stderr"] = "stdout"
+) -> str:
     try:
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
@@ -57,13 +72,14 @@ def _first_line(command, env=None, stream="stdout"):
     return text.strip().splitlines()[0] if text.strip() else "?"
 
 
-def versions(mediabatch, firestore, work):
+def versions(mediabatch: str, firestore: FirestoreEmulator, work: str) -> dict[str, str]:
     source = os.path.dirname(os.path.realpath(mediabatch))
     commit = _first_line(["git", "-C", source, "describe", "--always", "--dirty"])
     if commit == "?" or not commit:
         commit = "unknown"
-    gcloud_version = _first_line(["gcloud", "version", "--format=value(\"Google Cloud SDK\")"],
-                                 env=gcloud_env(os.path.join(work, "gcloud-config")))
+    gcloud_version = _first_line(
+        ["gcloud", "version", '--format=value("Google Cloud SDK")'], env=gcloud_env(os.path.join(work, "gcloud-config"))
+    )
     try:
         from importlib.metadata import version
 
@@ -71,10 +87,10 @@ def versions(mediabatch, firestore, work):
     except Exception:  # noqa: BLE001 - reported as unknown
         python_storage = "?"
     return {
-        "MediaBatch": "`{}`, built from commit {}".format(mediabatch, commit),
+        "MediaBatch": f"`{mediabatch}`, built from commit {commit}",
         "rclone": _first_line(["rclone", "version"]),
-        "gcloud": "Google Cloud SDK {}".format(gcloud_version),
-        "google-cloud-storage (Python)": "{} on Python {}".format(python_storage, platform.python_version()),
+        "gcloud": f"Google Cloud SDK {gcloud_version}",
+        "google-cloud-storage (Python)": f"{python_storage} on Python {platform.python_version()}",
         "curl": " ".join(_first_line(["curl", "--version"]).split()[:2]),
         "wrk": " ".join(_first_line(["wrk", "-v"]).split()[:2]),
         "nginx": _first_line([nginx_binary(), "-v"], stream="stderr"),
@@ -82,7 +98,7 @@ def versions(mediabatch, firestore, work):
     }
 
 
-def machine():
+def machine() -> list[tuple[str, str]]:
     cpu = "?"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -95,22 +111,25 @@ def machine():
     memory = "?"
     try:
         with open("/proc/meminfo", encoding="utf-8") as f:
-            kib = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
-            memory = "{:.1f} GiB".format(kib / (1 << 20))
-    except (OSError, AttributeError):
+            found = re.search(r"MemTotal:\s+(\d+)", f.read())
+        if found:
+            memory = f"{int(found.group(1)) / (1 << 20):.1f} GiB"
+    except OSError:
         pass
     distro = "?"
     try:
         with open("/etc/os-release", encoding="utf-8") as f:
-            distro = re.search(r'PRETTY_NAME="([^"]*)"', f.read()).group(1)
-    except (OSError, AttributeError):
+            found = re.search(r'PRETTY_NAME="([^"]*)"', f.read())
+        if found:
+            distro = found.group(1)
+    except OSError:
         pass
-    load = " / ".join("{:.2f}".format(x) for x in os.getloadavg())
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         ("host", socket.gethostname()),
-        ("CPU", "{} × {}".format(os.cpu_count(), cpu)),
+        ("CPU", f"{os.cpu_count()} × {cpu}"),
         ("RAM", memory),
-        ("kernel", "{} {}".format(platform.system(), platform.release())),
+        ("kernel", f"{platform.system()} {platform.release()}"),
         ("OS", distro),
         ("load average at the end (1/5/15 min)", load),
     ]
@@ -119,21 +138,21 @@ def machine():
 # --- formatting ---------------------------------------------------------------------------------------------------
 
 
-def spread(median, low, high, fmt):
+def spread(median: float, low: float, high: float, fmt: str) -> str:
     if low == high:
         return fmt.format(median)
-    return "{} ({}–{})".format(fmt.format(median), fmt.format(low), fmt.format(high))
+    return f"{fmt.format(median)} ({fmt.format(low)}–{fmt.format(high)})"
 
 
-def ratio(value):
-    return "—" if value is None else "{:.2f}×".format(value)
+def ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
 
 
-def row_for(contender, label, series, reference):
+def row_for(contender: contenders.Contender, label: str, series: Series, reference: Series | None) -> str:
     (fps, fps_lo, fps_hi), (bps, bps_lo, bps_hi) = series.rates()
     cells = [
         label,
-        str(series.runs) if series.runs >= series.attempted else "{} of {}".format(series.runs, series.attempted),
+        str(series.runs) if series.runs >= series.attempted else f"{series.runs} of {series.attempted}",
         spread(series.median("wall"), series.low("wall"), series.high("wall"), "{:.2f}"),
         spread(fps, fps_lo, fps_hi, "{:,.0f}"),
         spread(bps / MB, bps_lo / MB, bps_hi / MB, "{:,.0f}"),
@@ -151,11 +170,13 @@ def row_for(contender, label, series, reference):
     return "| " + " | ".join(cells) + " |"
 
 
-HEADER = ("| contender | runs | wall s | files/s | MB/s | CPU s | peak RSS MiB | MediaBatch faster × | MediaBatch CPU × "
-          "| MediaBatch RSS × |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+HEADER = (
+    "| contender | runs | wall s | files/s | MB/s | CPU s | peak RSS MiB | MediaBatch faster × | MediaBatch CPU × "
+    "| MediaBatch RSS × |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
 
 
-def section_table(results, section):
+def section_table(results: Results, section: str) -> str:
     entries = results.sections.get(section, {})
     reference = results.get(section, "mediabatch")
     lines = [HEADER]
@@ -172,34 +193,40 @@ def section_table(results, section):
         files = reference.samples[0].files
         total = reference.samples[0].bytes
         if wall > 0:
-            lines.append("| MediaBatch download phase (full − dry run, medians) | — | {:.2f} | {:,.0f} | {:,.0f} | {:.2f} | — | — | — | — |".format(
-                wall, files / wall, total / wall / MB, cpu))
+            lines.append(
+                f"| MediaBatch download phase (full − dry run, medians) | — | {wall:.2f} | {files / wall:,.0f} "
+                f"| {total / wall / MB:,.0f} | {cpu:.2f} | — | — | — | — |"
+            )
     return "\n".join(lines)
 
 
-def wrk_line(entry):
+def wrk_line(entry: WrkEntry) -> str:
     connections, seconds, figures = entry
     rps = [f[0] for f in figures]
     bps = [f[1] for f in figures]
     return "`wrk -t2 -c{} -d{}s` on one {} object: {} requests/s, {} MB/s ({} runs).".format(
-        connections, seconds, datasets.human_bytes(figures[0][2]),
+        connections,
+        seconds,
+        datasets.human_bytes(figures[0][2]),
         spread(statistics.median(rps), min(rps), max(rps), "{:,.0f}"),
-        spread(statistics.median(bps) / MB, min(bps) / MB, max(bps) / MB, "{:,.0f}"), len(figures))
+        spread(statistics.median(bps) / MB, min(bps) / MB, max(bps) / MB, "{:,.0f}"),
+        len(figures),
+    )
 
 
 # --- targets --------------------------------------------------------------------------------------------------------
 
 
-def targets(results):
+def targets(results: Results) -> list[TargetRow]:
     """(target, measured, goal, verdict) rows."""
-    rows = []
+    rows: list[TargetRow] = []
 
-    def verdict(value, goal, higher_is_better=True):
+    def verdict(value: float | None, goal: float, higher_is_better: bool = True) -> str:
         if value is None:
             return "not measured"
         return "PASS" if (value >= goal if higher_is_better else value <= goal) else "SHORT"
 
-    def speed_vs(section, other):
+    def speed_vs(section: str, other: Series | None) -> float | None:
         mb = results.get(section, "mediabatch")
         if mb is None or other is None:
             return None
@@ -207,68 +234,134 @@ def targets(results):
 
     best_contender, best_series = results.best_rclone("small")
     value = speed_vs("small", best_series)
-    rows.append(("Small files, local server: MediaBatch ÷ rclone's best ({})".format(
-        best_contender.label if best_contender else "rclone"), ratio(value), "≥ 1.50×", verdict(value, 1.5)))
+    rows.append(
+        (
+            "Small files, local server: MediaBatch ÷ rclone's best ({})".format(
+                best_contender.label if best_contender else "rclone"
+            ),
+            ratio(value),
+            "≥ 1.50×",
+            verdict(value, 1.5),
+        )
+    )
     value = speed_vs("small", results.get("small", "python-sequential"))
-    rows.append(("Small files: MediaBatch ÷ the sequential Python client", ratio(value), "≥ 10.00×", verdict(value, 10)))
+    rows.append(
+        ("Small files: MediaBatch ÷ the sequential Python client", ratio(value), "≥ 10.00×", verdict(value, 10))
+    )
     value = speed_vs("small", results.get("small", "curl-64"))
-    rows.append(("Small files: MediaBatch files/s ÷ `curl -Z` (64 parallel) files/s",
-                 "—" if value is None else "{:.0%}".format(value), "≥ 80 %", verdict(value, 0.8)))
+    rows.append(
+        (
+            "Small files: MediaBatch files/s ÷ `curl -Z` (64 parallel) files/s",
+            "—" if value is None else f"{value:.0%}",
+            "≥ 80 %",
+            verdict(value, 0.8),
+        )
+    )
     value = speed_vs("large", results.get("large", "curl-64"))
-    rows.append(("Large files: MediaBatch MB/s ÷ `curl -Z` MB/s", "—" if value is None else "{:.0%}".format(value),
-                 "≥ 90 %", verdict(value, 0.9)))
+    rows.append(
+        (
+            "Large files: MediaBatch MB/s ÷ `curl -Z` MB/s",
+            "—" if value is None else f"{value:.0%}",
+            "≥ 90 %",
+            verdict(value, 0.9),
+        )
+    )
 
     latency = results.get("latency", "mediabatch")
     goal = 0.8 * 32 / (results.latency_ms / 1000) if results.latency_ms else None
     if latency is not None and goal:
         fps = latency.rates()[0][0]
-        rows.append(("Latency mode ({:g} ms): MediaBatch files/s at the default concurrency 32".format(results.latency_ms),
-                     "{:,.0f} files/s ({:.0%} of 32 ÷ latency)".format(fps, fps / (goal / 0.8)),
-                     "≥ {:,.0f} files/s".format(goal), verdict(fps, goal)))
+        rows.append(
+            (
+                f"Latency mode ({results.latency_ms:g} ms): MediaBatch files/s at the default concurrency 32",
+                f"{fps:,.0f} files/s ({fps / (goal / 0.8):.0%} of 32 ÷ latency)",
+                f"≥ {goal:,.0f} files/s",
+                verdict(fps, goal),
+            )
+        )
     else:
-        rows.append(("Latency mode: MediaBatch files/s at the default concurrency 32", "—",
-                     "≥ 0.8 × 32 ÷ latency", "not measured"))
+        rows.append(
+            (
+                "Latency mode: MediaBatch files/s at the default concurrency 32",
+                "—",
+                "≥ 0.8 × 32 ÷ latency",
+                "not measured",
+            )
+        )
 
     for section in list(results.sections):
-        peaks = [series.high("max_rss") for name, (_c, series) in results.sections[section].items()
-                 if name.startswith("mediabatch")]
+        peaks = [
+            series.high("max_rss")
+            for name, (_c, series) in results.sections[section].items()
+            if name.startswith("mediabatch")
+        ]
         if peaks:
             peak = max(peaks)
-            rows.append(("Peak RSS, {} ({} MediaBatch runs, highest)".format(section, sum(
-                s.runs for n, (_c, s) in results.sections[section].items() if n.startswith("mediabatch"))),
-                "{:.1f} MiB".format(peak / MIB), "≤ 80 MiB", verdict(peak, RSS_LIMIT, higher_is_better=False)))
+            rows.append(
+                (
+                    "Peak RSS, {} ({} MediaBatch runs, highest)".format(
+                        section,
+                        sum(s.runs for n, (_c, s) in results.sections[section].items() if n.startswith("mediabatch")),
+                    ),
+                    f"{peak / MIB:.1f} MiB",
+                    "≤ 80 MiB",
+                    verdict(peak, RSS_LIMIT, higher_is_better=False),
+                )
+            )
     if results.demo:
         users, sample, error = results.demo
-        rows.append(("Peak RSS, demo source with {:,} users".format(users),
-                     "{:.1f} MiB".format(sample.max_rss / MIB) if sample else "failed",
-                     "≤ 80 MiB", verdict(sample.max_rss if sample else None, RSS_LIMIT, higher_is_better=False)))
+        rows.append(
+            (
+                f"Peak RSS, demo source with {users:,} users",
+                f"{sample.max_rss / MIB:.1f} MiB" if sample else "failed",
+                "≤ 80 MiB",
+                verdict(sample.max_rss if sample else None, RSS_LIMIT, higher_is_better=False),
+            )
+        )
 
     first, again = results.get("small", "mediabatch"), results.get("small", "mediabatch-rerun")
-    value = again.median("wall") / first.median("wall") if first and again else None
-    rows.append(("Unchanged rerun of the small set, time ÷ first run's",
-                 "—" if value is None else "{:.1%} ({:.2f} s of {:.2f} s)".format(value, again.median("wall"), first.median("wall")),
-                 "≤ 5 %", verdict(value, 0.05, higher_is_better=False)))
+    if first and again:
+        value = again.median("wall") / first.median("wall")
+        measured = f"{value:.1%} ({again.median('wall'):.2f} s of {first.median('wall'):.2f} s)"
+    else:
+        value, measured = None, "—"
+    rows.append(
+        (
+            "Unchanged rerun of the small set, time ÷ first run's",
+            measured,
+            "≤ 5 %",
+            verdict(value, 0.05, higher_is_better=False),
+        )
+    )
     return rows
 
 
 # --- the document ---------------------------------------------------------------------------------------------------
 
 
-def markdown(results):
-    out = []
+def markdown(results: Results) -> str:
+    out: list[str] = []
     add = out.append
     now = datetime.datetime.now().astimezone()
     add("# MediaBatch benchmark, {} on {}".format(now.strftime("%Y-%m-%d %H:%M %Z"), socket.gethostname()))
     add("")
-    add("Written by `bench/run{}` (see [bench/README.md](../README.md)). Mode: **{}**; every measurement ran **{}** time{} "
-        "and is given as the median (min–max). Measuring took {:.0f} s.".format(
-            " --quick" if results.quick else "", "quick" if results.quick else "full", results.runs,
-            "s" * (results.runs > 1), results.elapsed))
+    add(
+        "Written by `bench/run{}` (see [bench/README.md](../README.md)). Mode: **{}**; every measurement ran **{}** "
+        "time{} and is given as the median (min–max). Measuring took {:.0f} s.".format(
+            " --quick" if results.quick else "",
+            "quick" if results.quick else "full",
+            results.runs,
+            "s" * (results.runs > 1),
+            results.elapsed,
+        )
+    )
     add("")
-    add("MB is 10^6 bytes, MiB 2^20. *MediaBatch faster ×* is the contender's median wall time ÷ MediaBatch's full run "
+    add(
+        "MB is 10^6 bytes, MiB 2^20. *MediaBatch faster ×* is the contender's median wall time ÷ MediaBatch's full run "
         "(above 1: MediaBatch is faster); *MediaBatch CPU ×* and *RSS ×* are MediaBatch's figure ÷ the contender's "
         "(below 1: MediaBatch uses less). CPU s is user + system time of the contender's whole process tree; peak RSS "
-        "the largest resident set of any one of its processes (both from GNU time).")
+        "the largest resident set of any one of its processes (both from GNU time)."
+    )
     add("")
     add("## Targets")
     add("")
@@ -276,22 +369,26 @@ def markdown(results):
     for row in targets(results):
         add("| " + " | ".join(row) + " |")
     add("")
-    add("MediaBatch's figures in the targets are its full runs: listing users and reading metadata documents from the "
-        "Firestore emulator, then downloading, against contenders that are handed the object list.")
+    add(
+        "MediaBatch's figures in the targets are its full runs: listing users and reading metadata documents from the "
+        "Firestore emulator, then downloading, against contenders that are handed the object list."
+    )
     add("")
     add("## Data sets")
     add("")
     add("| data set | what | files | bytes | project / bucket |\n|---|---|---:|---:|---|")
     for name, dataset in results.datasets.items():
-        add("| {} | {} | {:,} | {:,} ({}) | `{}` / `{}` |".format(
-            name, dataset.spec.describe(), dataset.files, dataset.bytes, datasets.human_bytes(dataset.bytes),
-            dataset.spec.project, dataset.spec.bucket))
+        add(
+            f"| {name} | {dataset.spec.describe()} | {dataset.files:,} "
+            f"| {dataset.bytes:,} ({datasets.human_bytes(dataset.bytes)}) "
+            f"| `{dataset.spec.project}` / `{dataset.spec.bucket}` |"
+        )
     add("")
     for section in results.sections:
         if section == "latency":
             continue
-        dataset = results.datasets.get(section)
-        add("## {} data set{}".format(section.capitalize(), ": " + dataset.spec.describe() if dataset else ""))
+        shown = results.datasets.get(section)
+        add("## {} data set{}".format(section.capitalize(), ": " + shown.spec.describe() if shown else ""))
         add("")
         add("nginx on 127.0.0.1 serves the objects from the page cache; all contenders fetch the same objects.")
         add("")
@@ -301,12 +398,14 @@ def markdown(results):
             add("Server ceiling: " + wrk_line(results.wrk[section]))
             add("")
     if "latency" in results.sections:
-        add("## Latency mode: {:g} ms added to every storage request (small data set)".format(results.latency_ms))
+        add(f"## Latency mode: {results.latency_ms:g} ms added to every storage request (small data set)")
         add("")
-        add("A proxy (`bench/latency_proxy.py`) holds each request {:g} ms before passing it to nginx; Firestore is "
-            "not delayed. At concurrency C a client can reach at most C ÷ latency requests/s: {:,.0f}/s at 32. "
-            "MediaBatch runs with its default concurrency (32); curl and rclone are given the same 32.".format(
-                results.latency_ms, 32 / (results.latency_ms / 1000)))
+        add(
+            f"A proxy (`bench/latency_proxy.py`) holds each request {results.latency_ms:g} ms before passing it to "
+            "nginx; Firestore is not delayed. At concurrency C a client can reach at most C ÷ latency requests/s: "
+            f"{32 / (results.latency_ms / 1000):,.0f}/s at 32. "
+            "MediaBatch runs with its default concurrency (32); curl and rclone are given the same 32."
+        )
         add("")
         add(section_table(results, "latency"))
         add("")
@@ -318,11 +417,13 @@ def markdown(results):
         add("## Demo source")
         add("")
         if sample:
-            add("`mediabatch run --source demo --demo-users {:,}`: {:,} files, {:.0f} MB in {:.1f} s, {:.1f} CPU s, "
-                "peak RSS {:.1f} MiB (one run).".format(users, sample.files, sample.bytes / MB, sample.wall, sample.cpu,
-                                                       sample.max_rss / MIB))
+            add(
+                f"`mediabatch run --source demo --demo-users {users:,}`: {sample.files:,} files, "
+                f"{sample.bytes / MB:.0f} MB in {sample.wall:.1f} s, {sample.cpu:.1f} CPU s, "
+                f"peak RSS {sample.max_rss / MIB:.1f} MiB (one run)."
+            )
         else:
-            add("`mediabatch run --source demo --demo-users {:,}` failed: {}".format(users, error))
+            add(f"`mediabatch run --source demo --demo-users {users:,}` failed: {error}")
         add("")
     if results.failures:
         add("## Failed runs (left out of the figures above)")
@@ -334,7 +435,7 @@ def markdown(results):
     add("")
     add("| | |\n|---|---|")
     for key, value in machine():
-        add("| {} | {} |".format(key, value))
+        add(f"| {key} | {value} |")
     add("")
     add("## Versions")
     add("")

@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from typing import Self
 
 from . import datasets
 
@@ -17,30 +18,32 @@ BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_DIR = os.path.dirname(BENCH_DIR)
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def wait_for_port(port, timeout=30.0, process=None):
+def wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError("the server exited ({}) before listening on {}".format(process.returncode, port))
+            raise RuntimeError(f"the server exited ({process.returncode}) before listening on {port}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError("nothing answered on 127.0.0.1:{} in {:.0f} s".format(port, timeout))
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} in {timeout:.0f} s")
 
 
-def read_ready_line(process, what, timeout=120.0):
+def read_ready_line(process: subprocess.Popen[str], what: str, timeout: float = 120.0) -> int:
     """Waits for `READY <port>` on the process's stdout and returns the port."""
-    result = {}
+    result: dict[str, int] = {}
 
-    def read():
+    def read() -> None:
+        assert process.stdout is not None  # stdout=PIPE
         for line in process.stdout:
             if line.startswith("READY "):
                 result["port"] = int(line.split()[1])
@@ -51,46 +54,57 @@ def read_ready_line(process, what, timeout=120.0):
     reader.join(timeout)
     if "port" not in result:
         process.terminate()
-        raise RuntimeError("{} did not start (no READY line in {:.0f} s)".format(what, timeout))
+        raise RuntimeError(f"{what} did not start (no READY line in {timeout:.0f} s)")
     return result["port"]
 
 
 class Nginx:
     """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template)."""
 
-    def __init__(self, dataset, work_dir, access_log=False):
+    def __init__(self, dataset: datasets.DataSet, work_dir: str, access_log: bool = False) -> None:
         self.dataset = dataset
         self.work = os.path.join(work_dir, "nginx-" + dataset.spec.name)
         self.access_log = os.path.join(self.work, "access.log") if access_log else None
-        self.port = None
-        self.process = None
+        self.port: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self):
-        return "http://127.0.0.1:{}".format(self.port)
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
-    def start(self):
+    def start(self) -> Self:
         os.makedirs(os.path.join(self.work, "nginx-tmp"), exist_ok=True)
         self.port = free_port()
         with open(os.path.join(BENCH_DIR, "nginx.conf.template"), encoding="utf-8") as f:
             config = f.read()
-        log = '{} bench'.format(self.access_log) if self.access_log else "off"
-        for key, value in (("@WORK@", self.work), ("@DATA@", self.dataset.root), ("@PORT@", str(self.port)),
-                           ("@GENERATION@", datasets.GENERATION), ("@ACCESS_LOG@", log),
-                           ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER)):
+        log = f"{self.access_log} bench" if self.access_log else "off"
+        for key, value in (
+            ("@WORK@", self.work),
+            ("@DATA@", self.dataset.root),
+            ("@PORT@", str(self.port)),
+            ("@GENERATION@", datasets.GENERATION),
+            ("@ACCESS_LOG@", log),
+            ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER),
+        ):
             config = config.replace(key, value)
         path = os.path.join(self.work, "nginx.conf")
         with open(path, "w", encoding="utf-8") as f:
             f.write(config)
-        self.process = subprocess.Popen([nginx_binary(), "-c", path, "-p", self.work, "-e", os.path.join(self.work, "nginx-error.log")],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [nginx_binary(), "-c", path, "-p", self.work, "-e", os.path.join(self.work, "nginx-error.log")],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             wait_for_port(self.port, process=self.process)
         except RuntimeError as error:
-            raise RuntimeError("nginx: {}: {}".format(error, self.process.stderr.read().decode(errors="replace")))
+            assert self.process.stderr is not None  # stderr=PIPE
+            stderr = self.process.stderr.read().decode(errors="replace")
+            raise RuntimeError(f"nginx: {error}: {stderr}") from error
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests, then exit
             try:
@@ -100,7 +114,7 @@ class Nginx:
                 self.process.wait()
 
 
-def nginx_binary():
+def nginx_binary() -> str:
     for candidate in ("/usr/sbin/nginx", "/usr/bin/nginx"):
         if os.path.exists(candidate):
             return candidate
@@ -108,27 +122,37 @@ def nginx_binary():
 
 
 class LatencyProxy:
-    def __init__(self, upstream_port, latency_ms, log_path):
+    def __init__(self, upstream_port: int | None, latency_ms: float, log_path: str) -> None:
         self.log_path = log_path
         self.upstream_port = upstream_port
         self.latency_ms = latency_ms
-        self.process = None
-        self.port = None
+        self.process: subprocess.Popen[str] | None = None
+        self.port: int | None = None
 
     @property
-    def url(self):
-        return "http://127.0.0.1:{}".format(self.port)
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
-    def start(self):
-        self.log = open(self.log_path, "ab")
+    def start(self) -> Self:
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen(
-            [sys.executable, os.path.join(BENCH_DIR, "latency_proxy.py"), "--upstream", "127.0.0.1:{}".format(self.upstream_port),
-             "--latency-ms", str(self.latency_ms)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
+            [
+                sys.executable,
+                os.path.join(BENCH_DIR, "latency_proxy.py"),
+                "--upstream",
+                f"127.0.0.1:{self.upstream_port}",
+                "--latency-ms",
+                str(self.latency_ms),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
         self.port = read_ready_line(self.process, "the latency proxy", timeout=20)
         return self
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
@@ -136,7 +160,7 @@ class LatencyProxy:
             self.log.close()
 
 
-def gcloud_env(config_dir):
+def gcloud_env(config_dir: str) -> dict[str, str]:
     """Environment for gcloud with a throwaway configuration: no credentials, no update checks, no reporting."""
     env = dict(os.environ)
     env["CLOUDSDK_CONFIG"] = config_dir
@@ -151,47 +175,62 @@ def gcloud_env(config_dir):
 class FirestoreEmulator:
     """The official Firestore emulator, through the repo's scripts/emulators/firestore_emulator.sh."""
 
-    def __init__(self, work_dir):
+    def __init__(self, work_dir: str) -> None:
         self.work_dir = work_dir
-        self.process = None
-        self.port = None
+        self.process: subprocess.Popen[str] | None = None
+        self.port: int | None = None
 
     @property
-    def host(self):
-        return "127.0.0.1:{}".format(self.port)
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
 
-    def start(self):
+    def start(self) -> Self:
         env = gcloud_env(os.path.join(self.work_dir, "gcloud-config"))
         if not env.get("FIRESTORE_EMULATOR_DIR"):
-            sdk_root = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"], env=env,
-                                      capture_output=True, text=True, check=True).stdout.strip()
+            sdk_root = subprocess.run(
+                ["gcloud", "info", "--format=value(installation.sdk_root)"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
             env["FIRESTORE_EMULATOR_DIR"] = os.path.join(sdk_root, "platform", "cloud-firestore-emulator")
         self.emulator_dir = env["FIRESTORE_EMULATOR_DIR"]
-        self.log = open(os.path.join(self.work_dir, "firestore-emulator.log"), "w")
-        self.process = subprocess.Popen([os.path.join(REPO_DIR, "scripts", "emulators", "firestore_emulator.sh"), "--port", "0"],
-                                        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.log = open(os.path.join(self.work_dir, "firestore-emulator.log"), "w")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            [os.path.join(REPO_DIR, "scripts", "emulators", "firestore_emulator.sh"), "--port", "0"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
         self.port = read_ready_line(self.process, "the Firestore emulator")
         return self
 
-    def version(self):
+    def version(self) -> str:
         try:
             with open(os.path.join(self.emulator_dir, "..", "..", "VERSION"), encoding="utf-8") as f:
                 sdk = f.read().strip()
         except OSError:
             sdk = "?"
-        return "cloud-firestore-emulator (google-cloud-cli {})".format(sdk)
+        return f"cloud-firestore-emulator (google-cloud-cli {sdk})"
 
-    def seed(self, dataset, batch=500, workers=2):
+    def seed(self, dataset: datasets.DataSet, batch: int = 500, workers: int = 2) -> int:
         """Writes the data set's users and metadata documents with documents:commit (as seed.py does)."""
         writes = datasets.firestore_writes(dataset)
-        batches = [writes[i:i + batch] for i in range(0, len(writes), batch)]
-        url = "http://{}/v1/projects/{}/databases/(default)/documents:commit".format(self.host, dataset.spec.project)
+        batches = [writes[i : i + batch] for i in range(0, len(writes), batch)]
+        url = f"http://{self.host}/v1/projects/{dataset.spec.project}/databases/(default)/documents:commit"
         metadata = [b for b in batches if "email_users" not in b[-1]["update"]["name"]]
         users = [b for b in batches if b not in metadata]
 
-        def commit(writes_batch):
-            request = urllib.request.Request(url, data=json.dumps({"writes": writes_batch}).encode(), method="POST",
-                                             headers={"Authorization": "Bearer owner", "Content-Type": "application/json"})
+        def commit(writes_batch: list[datasets.Write]) -> None:
+            request = urllib.request.Request(
+                url,
+                data=json.dumps({"writes": writes_batch}).encode(),
+                method="POST",
+                headers={"Authorization": "Bearer owner", "Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(request, timeout=120) as response:
                 response.read()
 
@@ -200,7 +239,7 @@ class FirestoreEmulator:
             list(pool.map(commit, users))
         return len(writes)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()  # the script stops its JVM on SIGTERM
             try:

@@ -1,0 +1,526 @@
+"""Tests of harness/report.py: the figures, ratios, targets and Markdown it derives from hand-built measurements.
+
+Nothing here starts a server or a contender: the Series are built from Samples with chosen figures, and the one data
+set is a dataset.json written into pytest's temporary folder.
+"""
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import contenders, datasets, report
+from harness.measure import Sample, Series
+from harness.servers import FirestoreEmulator
+
+MIB = 1 << 20
+MB = 1e6
+
+
+# --- building inputs ------------------------------------------------------------------------------------------------
+
+
+def sample(wall: float, cpu: float = 1.0, rss_mib: float = 10, files: int = 1000, size: int = 100_000_000) -> Sample:
+    return Sample(wall=wall, cpu=cpu, max_rss=int(rss_mib * MIB), files=files, bytes=size)
+
+
+def series(
+    *walls: float, attempted: int | None = None, cpu: float = 1.0, rss_mib: float = 10, files: int = 1000
+) -> Series:
+    """A Series with one Sample per wall time, every other figure the same in each run."""
+    samples = [sample(wall, cpu=cpu, rss_mib=rss_mib, files=files) for wall in walls]
+    return Series(samples, attempted=len(samples) if attempted is None else attempted)
+
+
+def cells(row: str) -> list[str]:
+    """The cells of one Markdown table row."""
+    assert row.startswith("| ") and row.endswith(" |"), row
+    return row[2:-2].split(" | ")
+
+
+def small_dataset(tmp_path: Path) -> datasets.DataSet:
+    spec = datasets.Spec("small", 2, 1, 1, 64 * 1024, 64 * 1024)
+    objects = [
+        {
+            "user": f"user-0000{n}",
+            "kind": kind,
+            "id": f"{kind}-{n}",
+            "name": f"users/user-0000{n}/{kind}/{n}",
+            "original_name": "x",
+            "content_type": "image/jpeg",
+            "size": 64 * 1024,
+            "created_at": "2020-01-01T00:00:00Z",
+        }
+        for n in range(2)
+        for kind in ("images", "voices")
+    ]
+    root = tmp_path / spec.key
+    root.mkdir()
+    (root / "dataset.json").write_text(json.dumps({"users": [], "objects": objects}), encoding="utf-8")
+    return datasets.DataSet(spec, str(root))
+
+
+def results(latency_ms: float = 20, quick: bool = False, runs: int = 3) -> report.Results:
+    return report.Results(quick=quick, runs=runs, latency_ms=latency_ms)
+
+
+# --- formatting -----------------------------------------------------------------------------------------------------
+
+
+def test_spread_gives_one_figure_when_every_run_agrees() -> None:
+    assert report.spread(2.0, 2.0, 2.0, "{:.2f}") == "2.00"
+
+
+def test_spread_gives_the_median_then_the_range() -> None:
+    assert report.spread(2.0, 1.234, 3.5, "{:.2f}") == "2.00 (1.23–3.50)"
+    assert report.spread(12345.6, 9999.4, 20000, "{:,.0f}") == "12,346 (9,999–20,000)"
+
+
+def test_ratio_formats_two_decimals_or_a_dash() -> None:
+    assert report.ratio(2) == "2.00×"
+    assert report.ratio(0.456) == "0.46×"
+    assert report.ratio(0.0) == "0.00×"
+    assert report.ratio(None) == "—"
+
+
+def test_wrk_line_gives_median_and_range_of_requests_and_megabytes() -> None:
+    entry: report.WrkEntry = (64, 5, [(1000.0, 2e8, 65536), (4000.0, 6e8, 65536), (2000.0, 3e8, 65536)])
+    assert report.wrk_line(entry) == (
+        "`wrk -t2 -c64 -d5s` on one 64 KiB object: 2,000 (1,000–4,000) requests/s, 300 (200–600) MB/s (3 runs)."
+    )
+
+
+def test_wrk_line_of_one_run_has_no_range() -> None:
+    entry: report.WrkEntry = (8, 1, [(12.4, 12.4 * 256 * MIB, 256 * MIB)])
+    assert report.wrk_line(entry) == "`wrk -t2 -c8 -d1s` on one 256 MiB object: 12 requests/s, 3,329 MB/s (1 runs)."
+
+
+# --- Results --------------------------------------------------------------------------------------------------------
+
+
+def test_get_finds_a_series_by_section_and_contender_name() -> None:
+    r = results()
+    full = series(1.0)
+    r.add("small", contenders.MediaBatch("full"), full)
+    assert r.get("small", "mediabatch") is full
+    assert r.get("small", "mediabatch-dry-run") is None
+    assert r.get("large", "mediabatch") is None
+
+
+def test_add_replaces_a_contender_of_the_same_name() -> None:
+    r = results()
+    r.add("small", contenders.Rclone(8), series(5.0))
+    later = series(4.0)
+    r.add("small", contenders.Rclone(8), later)
+    assert list(r.sections["small"]) == ["rclone-8"]
+    assert r.get("small", "rclone-8") is later
+
+
+def test_failure_is_recorded_in_order() -> None:
+    r = results()
+    r.failure("small", "rclone copy --transfers 8 (run 1)", "exited with 1")
+    r.failure("large", "wrk -c8", "timeout")
+    assert r.failures == [
+        ("small", "rclone copy --transfers 8 (run 1)", "exited with 1"),
+        ("large", "wrk -c8", "timeout"),
+    ]
+
+
+def test_best_rclone_is_the_one_with_the_lowest_median_wall_time() -> None:
+    r = results()
+    fast, slow = contenders.Rclone(32), contenders.Rclone(8)
+    r.add("small", contenders.MediaBatch("full"), series(0.1))  # faster, but not rclone
+    r.add("small", slow, series(3.0, 1.0, 2.5))  # median 2.5, though its best run is the fastest
+    r.add("small", fast, series(2.0, 2.0, 2.2))  # median 2.0
+    r.add("small", contenders.CurlParallel(64), series(0.5))
+    best, best_series = r.best_rclone("small")
+    assert best is fast
+    assert best_series is r.get("small", "rclone-32")
+
+
+def test_best_rclone_without_rclone_is_none() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("full"), series(1.0))
+    assert r.best_rclone("small") == (None, None)
+    assert r.best_rclone("missing") == (None, None)
+
+
+# --- table rows -----------------------------------------------------------------------------------------------------
+
+
+def test_header_and_rows_have_the_same_columns() -> None:
+    header, rule = report.HEADER.split("\n")
+    row = report.row_for(contenders.Rclone(8), "rclone", series(2.0), series(1.0))
+    assert len(cells(header)) == len(cells(row)) == rule.count("|") - 1 == 10
+
+
+def test_row_gives_median_and_range_of_each_figure() -> None:
+    runs = Series(
+        [sample(2.0, cpu=1.5, rss_mib=30), sample(1.0, cpu=1.0, rss_mib=20), sample(4.0, cpu=3.0, rss_mib=40)],
+        attempted=3,
+    )
+    row = cells(report.row_for(contenders.MediaBatch("full"), "MediaBatch", runs, runs))
+    assert row[0] == "MediaBatch"
+    assert row[1] == "3"
+    assert row[2] == "2.00 (1.00–4.00)"  # wall s
+    assert row[3] == "500 (250–1,000)"  # files/s: 1,000 files in 2, 4 and 1 s
+    assert row[4] == "50 (25–100)"  # MB/s: 10^8 bytes
+    assert row[5] == "1.50 (1.00–3.00)"  # CPU s
+    assert row[6] == "30 (20–40)"  # peak RSS MiB
+    assert row[7:] == ["—", "—", "—"]  # MediaBatch is not compared with itself
+
+
+def test_row_compares_a_contender_with_mediabatch() -> None:
+    mediabatch = series(2.0, 1.0, 3.0, cpu=1.0, rss_mib=20)  # medians: 2 s, 1 CPU s, 20 MiB
+    rclone = series(5.0, 4.0, 9.0, cpu=4.0, rss_mib=80)  # medians: 5 s, 4 CPU s, 80 MiB
+    row = cells(report.row_for(contenders.Rclone(8), "rclone", rclone, mediabatch))
+    assert row[7] == "2.50×"  # faster: the contender's wall time ÷ MediaBatch's
+    assert row[8] == "0.25×"  # CPU: MediaBatch's ÷ the contender's
+    assert row[9] == "0.25×"  # RSS: likewise
+
+
+def test_row_without_mediabatch_has_no_ratios() -> None:
+    row = cells(report.row_for(contenders.Rclone(8), "rclone", series(5.0), None))
+    assert row[7:] == ["—", "—", "—"]
+
+
+def test_row_of_a_contender_with_zero_cpu_or_rss_has_no_ratio_for_it() -> None:
+    contender = series(4.0, cpu=0.0, rss_mib=0)
+    row = cells(report.row_for(contenders.CurlParallel(64), "curl", contender, series(2.0)))
+    assert row[5] == "0.00"
+    assert row[6] == "0"
+    assert row[7:] == ["2.00×", "—", "—"]
+
+
+def test_row_counts_failed_runs() -> None:
+    row = cells(report.row_for(contenders.Rclone(8), "rclone", series(2.0, 3.0, attempted=3), None))
+    assert row[1] == "2 of 3"
+    row = cells(report.row_for(contenders.Rclone(8), "rclone", series(2.0, 3.0, 4.0, attempted=3), None))
+    assert row[1] == "3"
+
+
+def test_rates_of_a_zero_wall_time_are_not_defined() -> None:
+    # A measured run always takes some time; a zero would be a bug in the measurement, and the table refuses it.
+    with pytest.raises(ZeroDivisionError):
+        report.row_for(contenders.Rclone(8), "rclone", series(0.0), None)
+
+
+# --- section tables -------------------------------------------------------------------------------------------------
+
+
+def test_section_table_has_a_row_per_contender_in_order_and_marks_rclones_best() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("full"), series(1.0))
+    r.add("small", contenders.Rclone(8), series(3.0))
+    r.add("small", contenders.Rclone(32), series(2.0))
+    r.add("small", contenders.GcloudStorage(), series(9.0))
+    lines = report.section_table(r, "small").split("\n")
+    assert "\n".join(lines[:2]) == report.HEADER
+    labels = [cells(line)[0] for line in lines[2:]]
+    assert labels == [
+        "MediaBatch",
+        "rclone copy --transfers 8",
+        "rclone copy --transfers 32 (rclone's best)",
+        "gcloud storage cp -I",
+    ]
+    assert cells(lines[5])[7] == "9.00×"
+
+
+def test_section_table_of_latency_mode_does_not_mark_rclones_best() -> None:
+    r = results()
+    r.add("latency", contenders.MediaBatch("full"), series(1.0))
+    r.add("latency", contenders.Rclone(32), series(2.0))
+    assert "rclone's best" not in report.section_table(r, "latency")
+
+
+def test_section_table_adds_the_download_phase_from_full_and_dry_run_medians() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("dry-run"), series(0.5, 1.0, 1.5, cpu=0.5))
+    r.add("small", contenders.MediaBatch("full"), series(3.0, 2.0, 4.0, cpu=2.0))
+    last = report.section_table(r, "small").split("\n")[-1]
+    # 3 s - 1 s = 2 s for 1,000 files and 10^8 bytes; 2 - 0.5 CPU s.
+    assert cells(last) == [
+        "MediaBatch download phase (full − dry run, medians)",
+        "—",
+        "2.00",
+        "500",
+        "50",
+        "1.50",
+        "—",
+        "—",
+        "—",
+        "—",
+    ]
+
+
+@pytest.mark.parametrize("dry_wall", [2.0, 2.5])
+def test_section_table_leaves_out_a_download_phase_of_zero_or_less(dry_wall: float) -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("dry-run"), series(dry_wall))
+    r.add("small", contenders.MediaBatch("full"), series(2.0))
+    table = report.section_table(r, "small")
+    assert "download phase" not in table
+    assert len(table.split("\n")) == 4
+
+
+def test_section_table_without_a_full_run_has_no_download_phase_or_ratios() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("dry-run"), series(1.0))
+    r.add("small", contenders.Rclone(8), series(2.0))
+    lines = report.section_table(r, "small").split("\n")
+    assert len(lines) == 4
+    assert cells(lines[3])[7:] == ["—", "—", "—"]
+
+
+# --- targets --------------------------------------------------------------------------------------------------------
+
+
+def by_target(rows: list[report.TargetRow]) -> dict[str, tuple[str, str, str]]:
+    return {target: (measured, goal, verdict) for target, measured, goal, verdict in rows}
+
+
+def test_targets_without_measurements_are_not_measured() -> None:
+    rows = report.targets(results())
+    assert [verdict for _target, _measured, _goal, verdict in rows] == ["not measured"] * 6
+    assert [measured for _target, measured, _goal, _verdict in rows] == ["—"] * 6
+    assert rows[0][0] == "Small files, local server: MediaBatch ÷ rclone's best (rclone)"
+
+
+def test_speed_targets_compare_wall_times_with_mediabatchs_full_run() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("dry-run"), series(0.1))
+    r.add("small", contenders.MediaBatch("full"), series(2.0, 1.0, 3.0))  # median 2 s
+    r.add("small", contenders.Rclone(8), series(4.0))
+    r.add("small", contenders.Rclone(32), series(3.0))  # rclone's best: exactly the 1.5× goal
+    r.add("small", contenders.PythonClient("sequential"), series(19.0))  # 9.5×: short of 10×
+    r.add("small", contenders.CurlParallel(64), series(1.6))  # MediaBatch reaches 80 % of curl's files/s
+    r.add("large", contenders.MediaBatch("full"), series(1.25))
+    r.add("large", contenders.CurlParallel(64), series(1.0))  # 80 %: short of 90 %
+    rows = by_target(report.targets(r))
+    assert rows["Small files, local server: MediaBatch ÷ rclone's best (rclone copy --transfers 32)"] == (
+        "1.50×",
+        "≥ 1.50×",
+        "PASS",
+    )
+    assert rows["Small files: MediaBatch ÷ the sequential Python client"] == ("9.50×", "≥ 10.00×", "SHORT")
+    assert rows["Small files: MediaBatch files/s ÷ `curl -Z` (64 parallel) files/s"] == ("80%", "≥ 80 %", "PASS")
+    assert rows["Large files: MediaBatch MB/s ÷ `curl -Z` MB/s"] == ("80%", "≥ 90 %", "SHORT")
+
+
+def test_a_contender_whose_runs_all_failed_leaves_its_target_not_measured() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("full"), series(1.0))
+    r.failure("small", "Python client, sequential (the usual export script) (run 1)", "exited with 1")
+    rows = by_target(report.targets(r))
+    assert rows["Small files: MediaBatch ÷ the sequential Python client"] == ("—", "≥ 10.00×", "not measured")
+
+
+def test_latency_target_is_files_per_second_against_the_concurrency_limit() -> None:
+    r = results(latency_ms=20)  # 32 ÷ 20 ms = 1,600 files/s; the goal is 80 % of that
+    r.add("latency", contenders.MediaBatch("full"), series(1.0, files=1250))
+    (row,) = [row for row in report.targets(r) if row[0].startswith("Latency mode")]
+    assert row == (
+        "Latency mode (20 ms): MediaBatch files/s at the default concurrency 32",
+        "1,250 files/s (78% of 32 ÷ latency)",
+        "≥ 1,280 files/s",
+        "SHORT",
+    )
+    r.add("latency", contenders.MediaBatch("full"), series(0.5, files=1000))
+    (row,) = [row for row in report.targets(r) if row[0].startswith("Latency mode")]
+    assert row[1:] == ("2,000 files/s (125% of 32 ÷ latency)", "≥ 1,280 files/s", "PASS")
+
+
+def test_latency_target_without_latency_mode_is_not_measured() -> None:
+    r = results(latency_ms=0)
+    r.add("latency", contenders.MediaBatch("full"), series(0.5))
+    (row,) = [row for row in report.targets(r) if row[0].startswith("Latency mode")]
+    assert row == (
+        "Latency mode: MediaBatch files/s at the default concurrency 32",
+        "—",
+        "≥ 0.8 × 32 ÷ latency",
+        "not measured",
+    )
+
+
+def test_peak_rss_target_takes_the_highest_mediabatch_run_of_each_section() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("full"), Series([sample(1.0, rss_mib=30), sample(1.0, rss_mib=80)], 2))
+    r.add("small", contenders.MediaBatch("dry-run"), series(1.0, 1.0, rss_mib=20))
+    r.add("small", contenders.Rclone(8), series(1.0, rss_mib=500))  # not MediaBatch: not counted
+    r.add("large", contenders.MediaBatch("full"), series(1.0, rss_mib=80.5))
+    r.add("mixed", contenders.Rclone(8), series(1.0))  # no MediaBatch run: no row
+    rows = by_target(report.targets(r))
+    assert rows["Peak RSS, small (4 MediaBatch runs, highest)"] == ("80.0 MiB", "≤ 80 MiB", "PASS")
+    assert rows["Peak RSS, large (1 MediaBatch runs, highest)"] == ("80.5 MiB", "≤ 80 MiB", "SHORT")
+    assert not [target for target in rows if target.startswith("Peak RSS, mixed")]
+
+
+def test_demo_target_reports_its_peak_or_its_failure() -> None:
+    r = results()
+    r.demo = (5000, sample(10.0, rss_mib=51.64), None)
+    assert by_target(report.targets(r))["Peak RSS, demo source with 5,000 users"] == ("51.6 MiB", "≤ 80 MiB", "PASS")
+    r.demo = (100_000, None, "exited with 1")
+    assert by_target(report.targets(r))["Peak RSS, demo source with 100,000 users"] == (
+        "failed",
+        "≤ 80 MiB",
+        "not measured",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rerun_wall", "measured", "verdict"),
+    [(0.1, "5.0% (0.10 s of 2.00 s)", "PASS"), (0.2, "10.0% (0.20 s of 2.00 s)", "SHORT")],
+)
+def test_rerun_target_is_the_reruns_time_over_the_first_runs(rerun_wall: float, measured: str, verdict: str) -> None:
+    r = results()
+    full = contenders.MediaBatch("full", with_rerun=True)
+    assert full.rerun is not None
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(rerun_wall))
+    rows = by_target(report.targets(r))
+    assert rows["Unchanged rerun of the small set, time ÷ first run's"] == (measured, "≤ 5 %", verdict)
+
+
+# --- versions -------------------------------------------------------------------------------------------------------
+
+
+def test_first_line_is_the_first_line_of_the_chosen_stream() -> None:
+    script = "import sys; print('out 1\\nout 2'); print('err 1', file=sys.stderr)"
+    assert report._first_line([sys.executable, "-c", script]) == "out 1"
+    assert report._first_line([sys.executable, "-c", script], stream="stderr") == "err 1"
+    # An empty stream falls back to the other one.
+    assert report._first_line([sys.executable, "-c", "print('only out')"], stream="stderr") == "only out"
+
+
+def test_first_line_of_a_missing_or_silent_command_is_a_question_mark(tmp_path: Path) -> None:
+    assert report._first_line([str(tmp_path / "no-such-command")]) == "?"
+    assert report._first_line([sys.executable, "-c", "print('  ')"]) == "?"
+
+
+def test_versions_name_each_tool(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    answers = {
+        "git": "?",
+        "gcloud": "550.0.0",
+        "rclone": "rclone v1.60.1-DEV",
+        "curl": "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1",
+        "wrk": "wrk debian/4.1.0-3 [epoll] Copyright (C) 2012 Will Glozer",
+        "nginx": "nginx version: nginx/1.22.1",
+    }
+
+    def first_line(command: list[str], env: object = None, stream: str = "stdout") -> str:
+        return answers[Path(command[0]).name]
+
+    monkeypatch.setattr(report, "_first_line", first_line)
+    monkeypatch.setattr(report, "nginx_binary", lambda: "/usr/sbin/nginx")
+    # The emulator's version is that of the Cloud SDK it comes with: <sdk>/VERSION, two folders up.
+    firestore = FirestoreEmulator(str(tmp_path))
+    emulator_dir = tmp_path / "sdk" / "platform" / "cloud-firestore-emulator"
+    emulator_dir.mkdir(parents=True)
+    (tmp_path / "sdk" / "VERSION").write_text("1.2.3\n", encoding="utf-8")
+    firestore.emulator_dir = str(emulator_dir)
+    found = report.versions("/repo/.build/release/mediabatch", firestore, str(tmp_path))
+    assert found["MediaBatch"] == "`/repo/.build/release/mediabatch`, built from commit unknown"
+    assert found["gcloud"] == "Google Cloud SDK 550.0.0"
+    assert found["rclone"] == "rclone v1.60.1-DEV"
+    assert found["curl"] == "curl 7.88.1"
+    assert found["wrk"] == "wrk debian/4.1.0-3"
+    assert found["nginx"] == "nginx version: nginx/1.22.1"
+    assert found["Firestore emulator"] == "cloud-firestore-emulator (google-cloud-cli 1.2.3)"
+    assert found["google-cloud-storage (Python)"].endswith(f" on Python {platform.python_version()}")
+
+
+def test_machine_names_host_cpu_memory_kernel_os_and_load() -> None:
+    rows = report.machine()
+    assert [key for key, _value in rows] == [
+        "host",
+        "CPU",
+        "RAM",
+        "kernel",
+        "OS",
+        "load average at the end (1/5/15 min)",
+    ]
+    values = dict(rows)
+    assert " × " in values["CPU"]
+    assert values["load average at the end (1/5/15 min)"].count(" / ") == 2
+
+
+# --- the document ---------------------------------------------------------------------------------------------------
+
+
+def full_results(tmp_path: Path) -> report.Results:
+    r = results(latency_ms=20, runs=3)
+    r.datasets = {"small": small_dataset(tmp_path)}
+    r.add("small", contenders.MediaBatch("dry-run"), series(0.5, 0.5, 0.5))
+    r.add("small", contenders.MediaBatch("full"), series(1.0, 1.0, 1.0))
+    r.add("small", contenders.Rclone(32), series(2.0, 2.0, 2.0))
+    r.add("latency", contenders.MediaBatch("full"), series(1.0, 1.0, 1.0))
+    r.add("latency", contenders.Rclone(32), series(3.0, 3.0, attempted=3))
+    r.wrk = {"small": (64, 5, [(9000.0, 9000.0 * 65536, 65536)]), "latency": (32, 5, [(1500.0, 1e8, 65536)])}
+    r.demo = (5000, Sample(wall=12.0, cpu=20.0, max_rss=50 * MIB, files=25_000, bytes=500_000_000), None)
+    r.versions = {"MediaBatch": "`mediabatch`, built from commit abc", "nginx": "a | b"}
+    r.elapsed = 107.6
+    return r
+
+
+def test_markdown_holds_every_part_in_order(tmp_path: Path) -> None:
+    text = report.markdown(full_results(tmp_path))
+    headings = [line for line in text.split("\n") if line.startswith("#")]
+    assert headings[0].startswith("# MediaBatch benchmark, ")
+    assert headings[1:] == [
+        "## Targets",
+        "## Data sets",
+        "## Small data set: 2 users × (1 image of 64 KiB + 1 voice clip of 64 KiB)",
+        "## Latency mode: 20 ms added to every storage request (small data set)",
+        "## Demo source",
+        "## Machine",
+        "## Versions",
+    ]
+    assert (
+        "Mode: **full**; every measurement ran **3** times and is given as the median (min–max). "
+        "Measuring took 108 s." in text
+    )
+    assert "| small | 2 users × (1 image of 64 KiB + 1 voice clip of 64 KiB) | 4 | 262,144 (256 KiB) " in text
+    assert "| `bench-small` / `bench-small.firebasestorage.app` |" in text
+    assert "| rclone copy --transfers 32 (rclone's best) | 3 | 2.00 | 500 | 50 |" in text
+    assert "| rclone copy --transfers 32 | 2 of 3 | 3.00 |" in text
+    assert "Server ceiling: `wrk -t2 -c64 -d5s` on one 64 KiB object: 9,000 requests/s, 590 MB/s (1 runs)." in text
+    assert "Ceiling through the proxy: `wrk -t2 -c32 -d5s`" in text
+    assert "requests/s: 1,600/s at 32." in text
+    assert (
+        "`mediabatch run --source demo --demo-users 5,000`: 25,000 files, 500 MB in 12.0 s, 20.0 CPU s, "
+        "peak RSS 50.0 MiB (one run)." in text
+    )
+    assert "| nginx | a \\| b |" in text
+    assert "Failed runs" not in text
+    assert text.endswith("\n")
+
+
+def test_markdown_of_a_quick_single_run_says_so() -> None:
+    r = results(quick=True, runs=1)
+    text = report.markdown(r)
+    assert "Written by `bench/run --quick`" in text
+    assert "Mode: **quick**; every measurement ran **1** time and is given" in text
+    assert "## Latency mode" not in text
+    assert "## Demo source" not in text
+
+
+def test_markdown_section_without_a_data_set_has_a_bare_heading() -> None:
+    r = results()
+    r.add("mixed", contenders.MediaBatch("full"), series(1.0))
+    assert "\n## Mixed data set\n" in report.markdown(r)
+
+
+def test_markdown_lists_failed_runs_and_a_failed_demo() -> None:
+    r = results()
+    r.add("small", contenders.MediaBatch("full"), series(1.0))
+    r.failure("small", "rclone copy --transfers 8 (run 2)", "rclone exited with 1\n  `bad`\tthing  ")
+    r.failure("large", "wrk -c8", "x" * 600 + "END")
+    r.demo = (100_000, None, "status failed")
+    text = report.markdown(r)
+    assert "## Failed runs (left out of the figures above)" in text
+    # Whitespace collapsed, backticks made quotes, only the last 500 characters kept.
+    assert "- small / rclone copy --transfers 8 (run 2): `…rclone exited with 1 'bad' thing`" in text
+    assert "- large / wrk -c8: `…" + "x" * 497 + "END`" in text
+    assert "`mediabatch run --source demo --demo-users 100,000` failed: status failed" in text
