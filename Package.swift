@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .executable(name: "mediabatch", targets: ["mediabatch"]),
     .library(name: "MediaBatchCore", targets: ["MediaBatchCore"]),
+    .library(name: "MediaBatchDemo", targets: ["MediaBatchDemo"]),
     .library(name: "MediaBatchEngine", targets: ["MediaBatchEngine"]),
     .library(name: "MediaBatchServer", targets: ["MediaBatchServer"]),
     .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
@@ -36,9 +37,23 @@ let package = Package(
     // package wrappers of it do not expose).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
+      name: "Toolbox",
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "MediaBatchCore",
       dependencies: [
+        "Toolbox",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "MediaBatchDemo",
+      dependencies: [
+        "MediaBatchCore",
+        "Toolbox",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
@@ -47,6 +62,7 @@ let package = Package(
       name: "GoogleCloud",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -58,6 +74,7 @@ let package = Package(
       name: "MediaBatchEngine",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
         "CZlib",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -69,6 +86,7 @@ let package = Package(
       name: "MediaBatchJobStore",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -78,8 +96,8 @@ let package = Package(
       name: "MediaBatchServer",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
         "MediaBatchEngine",
-        "MediaBatchJobStore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Logging", package: "swift-log"),
@@ -93,6 +111,8 @@ let package = Package(
       name: "mediabatch",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
+        "MediaBatchDemo",
         "MediaBatchEngine",
         "MediaBatchJobStore",
         "MediaBatchServer",
@@ -111,13 +131,21 @@ let package = Package(
       name: "MediaBatchTesting",
       dependencies: [
         "MediaBatchCore",
+        "Toolbox",
         "MediaBatchEngine",
       ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "ToolboxTests",
+      dependencies: ["Toolbox"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "MediaBatchCoreTests",
       dependencies: [
+        "Toolbox",
+        "MediaBatchDemo",
         "MediaBatchCore",
         "MediaBatchTesting",
         .product(name: "PropertyBased", package: "swift-property-based"),
@@ -125,8 +153,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "MediaBatchDemoTests",
+      dependencies: ["MediaBatchDemo", "MediaBatchCore", "MediaBatchTesting", "Toolbox"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "GoogleCloudTests",
       dependencies: [
+        "Toolbox",
+        "MediaBatchDemo",
         "GoogleCloud",
         "MediaBatchCore",
         "MediaBatchEngine",
@@ -142,12 +177,14 @@ let package = Package(
     ),
     .testTarget(
       name: "MediaBatchEngineTests",
-      dependencies: ["MediaBatchCore", "MediaBatchEngine", "MediaBatchJobStore", "MediaBatchTesting"],
+      dependencies: ["Toolbox", "MediaBatchCore", "MediaBatchDemo", "MediaBatchEngine", "MediaBatchJobStore", "MediaBatchTesting"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "MediaBatchServerTests",
       dependencies: [
+        "Toolbox",
+        "MediaBatchDemo",
         "MediaBatchServer",
         "MediaBatchEngine",
         "MediaBatchCore",
@@ -164,6 +201,8 @@ let package = Package(
     .testTarget(
       name: "mediabatchTests",
       dependencies: [
+        "Toolbox",
+        "MediaBatchDemo",
         "MediaBatchCore",
         "MediaBatchJobStore",
         "MediaBatchTesting",
@@ -178,6 +217,7 @@ let package = Package(
     .testTarget(
       name: "MediaBatchJobStoreTests",
       dependencies: [
+        "Toolbox",
         "MediaBatchCore",
         "MediaBatchJobStore",
         "MediaBatchTesting",
@@ -187,7 +227,7 @@ let package = Package(
     ),
     .testTarget(
       name: "MediaBatchTestingTests",
-      dependencies: ["MediaBatchTesting", "MediaBatchCore"],
+      dependencies: ["MediaBatchTesting", "MediaBatchCore", "Toolbox"],
       swiftSettings: swiftSettings
     ),
   ]

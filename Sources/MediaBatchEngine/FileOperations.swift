@@ -1,6 +1,7 @@
 import Crypto
 import MediaBatchCore
 import Synchronization
+import Toolbox
 
 #if canImport(Glibc)
   import Glibc

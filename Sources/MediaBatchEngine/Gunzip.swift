@@ -1,5 +1,6 @@
 import CZlib
 import MediaBatchCore
+import Toolbox
 
 #if canImport(Glibc)
   import Glibc

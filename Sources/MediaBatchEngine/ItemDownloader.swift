@@ -1,4 +1,5 @@
 import Crypto
+import Toolbox
 import struct Foundation.Date
 import MediaBatchCore
 import Synchronization

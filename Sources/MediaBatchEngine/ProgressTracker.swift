@@ -1,5 +1,6 @@
 public import MediaBatchCore
 import Synchronization
+import Toolbox
 
 public import struct Foundation.Date
 

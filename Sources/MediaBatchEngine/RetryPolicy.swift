@@ -1,3 +1,5 @@
+public import Toolbox
+
 /// When and how long to wait before trying an item again: exponential backoff with full jitter.
 public struct RetryPolicy: Sendable, Hashable {
   /// When a download that still moves is given up as stalled and tried again: fewer than `minimumBytesPerSecond` on
@@ -16,8 +18,8 @@ public struct RetryPolicy: Sendable, Hashable {
   public var stall = StallRule()
   /// Attempts in all, the first included.
   public var maximumAttempts: Int
-  public var initialDelay: Duration
-  public var maximumDelay: Duration
+  /// The waits between attempts: doubling from one second, capped at 32 s, full jitter.
+  public var backoff: Backoff
   /// Bytes that fail their checksum are fetched again this many times in all, not more: corruption at rest does not
   /// heal by retrying.
   public var maximumChecksumAttempts: Int
@@ -26,8 +28,7 @@ public struct RetryPolicy: Sendable, Hashable {
     maximumAttempts: Int = 6, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(32), maximumChecksumAttempts: Int = 3
   ) {
     self.maximumAttempts = max(1, maximumAttempts)
-    self.initialDelay = initialDelay
-    self.maximumDelay = maximumDelay
+    self.backoff = Backoff(initialDelay: initialDelay, multiplier: 2, maximumDelay: maximumDelay)
     self.maximumChecksumAttempts = max(1, maximumChecksumAttempts)
   }
 
@@ -36,10 +37,6 @@ public struct RetryPolicy: Sendable, Hashable {
   /// The wait before attempt `attempt + 1`: uniform in [0, min(cap, initial × 2^(attempt−1))], or what the server
   /// asked for when it said, whichever is longer.
   public func delay(afterAttempt attempt: Int, retryAfter: Duration?, using rng: inout some RandomNumberGenerator) -> Duration {
-    let exponent = min(max(attempt - 1, 0), 30)
-    let ceiling = min(maximumDelay, initialDelay * (1 << exponent))
-    let jittered = ceiling * Double.random(in: 0...1, using: &rng)
-    guard let retryAfter else { return jittered }
-    return max(jittered, min(retryAfter, maximumDelay))
+    backoff.delay(afterAttempt: attempt, retryAfter: retryAfter, using: &rng)
   }
 }

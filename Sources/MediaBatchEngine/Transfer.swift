@@ -1,5 +1,6 @@
 import Crypto
 import MediaBatchCore
+import Toolbox
 
 /// The state of one item's bytes across attempts: the partial file, how much of it is good, and running checksums.
 struct Transfer {

@@ -1,4 +1,5 @@
 import GRDB
+import Toolbox
 
 /// The job store's tables, built by numbered migrations. A database is migrated forward when it is opened; one
 /// written by a newer MediaBatch (a migration this build does not know) is refused rather than changed.

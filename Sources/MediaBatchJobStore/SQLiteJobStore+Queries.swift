@@ -1,43 +1,11 @@
-public import Foundation
+import Foundation
 import GRDB
 public import MediaBatchCore
 
-/// One item's recorded outcome, as the results API lists it.
-public struct ItemRecord: Sendable, Hashable, Encodable {
-  public var userId: String
-  public var folder: String
-  public var outcome: ItemOutcome
-  public var startedAt: Date
-  public var seconds: Double
-
-  private enum CodingKeys: String, CodingKey {
-    case userId = "user_id"
-    case folder
-    case startedAt = "started_at"
-    case seconds
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    // The outcome's own keys, flattened beside the user's.
-    try outcome.encode(to: encoder)
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(userId, forKey: .userId)
-    try container.encode(folder, forKey: .folder)
-    try container.encode(startedAt, forKey: .startedAt)
-    try container.encode(seconds, forKey: .seconds)
-  }
-}
-
-/// A page of a listing, and the cursor of the next page (`nil` on the last).
-public struct StorePage<Element: Sendable>: Sendable {
-  public var elements: [Element]
-  public var nextCursor: String?
-}
-
 /// Reading the history: jobs, and a job's per-user and per-item results, paged with opaque cursors.
-extension SQLiteJobStore {
+extension SQLiteJobStore: JobHistory {
   /// Jobs, newest first (in the order they started: ids alone do not order jobs started within the same second).
-  public func jobs(cursor: String? = nil, limit: Int = 50) async throws -> StorePage<JobSummary> {
+  public func jobs(cursor: String?, limit: Int) async throws -> StorePage<JobSummary> {
     let before = try cursor.map { cursor throws(InvalidCursor) in try Self.position(cursor) } ?? .max
     return try await writer.read { db in
       let rows = try Row.fetchAll(
@@ -58,7 +26,7 @@ extension SQLiteJobStore {
   }
 
   /// The most recent job; with `withFailures`, the most recent one that has failed or cancelled items.
-  public func latestJob(withFailures: Bool = false) async throws -> JobSummary? {
+  public func latestJob(withFailures: Bool) async throws -> JobSummary? {
     try await writer.read { db in
       let filter = withFailures ? "WHERE files_failed > 0 OR files_cancelled > 0" : ""
       return try Row.fetchOne(db, sql: "SELECT * FROM jobs \(filter) ORDER BY rowid DESC LIMIT 1").map(Self.summary)
@@ -68,10 +36,10 @@ extension SQLiteJobStore {
   /// A job's user results in the order they finished, optionally only those with a status or an item error code.
   public func users(
     ofJob jobId: String,
-    status: UserResult.Status? = nil,
-    errorCode: ItemError.Code? = nil,
-    cursor: String? = nil,
-    limit: Int = 100
+    status: UserResult.Status?,
+    errorCode: ItemError.Code?,
+    cursor: String?,
+    limit: Int
   ) async throws -> StorePage<UserResult> {
     let after = try Self.position(cursor)
     return try await writer.read { db in
@@ -110,11 +78,11 @@ extension SQLiteJobStore {
   /// A job's item results in the order they finished, optionally filtered by status, error code and user.
   public func items(
     ofJob jobId: String,
-    status: ItemOutcome.Status? = nil,
-    errorCode: ItemError.Code? = nil,
-    userId: String? = nil,
-    cursor: String? = nil,
-    limit: Int = 100
+    status: ItemOutcome.Status?,
+    errorCode: ItemError.Code?,
+    userId: String?,
+    cursor: String?,
+    limit: Int
   ) async throws -> StorePage<ItemRecord> {
     let after = try Self.position(cursor)
     return try await writer.read { db in
@@ -190,9 +158,4 @@ extension SQLiteJobStore {
       seconds: row["seconds"]
     )
   }
-}
-
-/// A cursor that is not one this store handed out.
-public struct InvalidCursor: Error, Sendable {
-  public var cursor: String
 }

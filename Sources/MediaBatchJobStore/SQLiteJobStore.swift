@@ -24,8 +24,8 @@ public final class SQLiteJobStore: JobStore {
   /// The database file; `nil` in memory.
   public let path: String?
   let writer: any DatabaseWriter
-  private let syncDirectory: String?
-  private let logger: Logger
+  let syncDirectory: String?
+  let logger: Logger
   private let pending = Mutex(Batch())
 
   struct Batch {
@@ -105,7 +105,7 @@ public final class SQLiteJobStore: JobStore {
     try migrate()
   }
 
-  private let keepsOnlyProblems: Bool
+  let keepsOnlyProblems: Bool
 
   private func migrate() throws {
     let migrator = JobStoreSchema.migrator
@@ -230,99 +230,9 @@ public final class SQLiteJobStore: JobStore {
     }
   }
 
-  /// Writes a batch of records, on the database's writer queue.
-  private func write(_ batch: Batch, _ db: Database) throws {
-    guard !batch.isEmpty else { return }
-    if batch.items.contains(where: { $0.stamp != nil }) { flushFileSystem() }
-
-    let finishedPaths = Set(batch.items.compactMap { item in item.outcome.localPath.map { item.folder + "/" + $0 } })
-    let partial = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO partials (folder, local_path, bucket, object, generation, size, crc32c, md5, content_type, job_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    )
-    for transfer in batch.partials where !finishedPaths.contains(transfer.folder + "/" + transfer.relativePath) {
-      guard let generation = transfer.info.generation else { continue }
-      try partial.execute(arguments: [
-        transfer.folder, transfer.relativePath, transfer.location.bucket, transfer.location.object, generation,
-        transfer.info.size, transfer.info.crc32c.map { Int64($0) }, transfer.info.md5.map { Data($0) }, transfer.info.contentType,
-        transfer.jobId,
-      ])
-    }
-
-    let item = try db.cachedStatement(
-      sql: """
-        INSERT INTO items (job_id, user_id, folder, kind, item_id, status, bucket, object, generation, local_path, size,
-          crc32c, md5, content_type, attempts, error_code, error_message, started_at, seconds, resumed_from, unverified,
-          content_encoding, stored_size)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    )
-    let file = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO files (folder, kind, item_id, local_path, bucket, object, generation, size, crc32c, md5,
-          content_type, job_id, modified_ns, unverified, content_encoding, stored_size)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    )
-    let partialDone = try db.cachedStatement(sql: "DELETE FROM partials WHERE folder = ? AND local_path = ?")
-    for finished in batch.items {
-      let o = finished.outcome
-      try item.execute(arguments: [
-        finished.jobId, finished.userId, finished.folder, o.kind.name, o.id, o.status.rawValue, o.location?.bucket,
-        o.location?.object, o.generation, o.localPath, o.size, o.crc32c, o.md5, o.contentType, o.attempts,
-        o.error?.code.rawValue, o.error?.message, finished.startedAt.timeIntervalSince1970, finished.seconds, o.resumedFrom,
-        o.unverified, o.contentEncoding, o.storedSize,
-      ])
-      if let stamp = finished.stamp, let location = o.location, let localPath = o.localPath, let crc32c = o.crc32c {
-        try file.execute(arguments: [
-          finished.folder, o.kind.name, o.id, localPath, location.bucket, location.object, o.generation, stamp.size, crc32c,
-          o.md5, o.contentType, finished.jobId, stamp.modified, o.unverified, o.contentEncoding, o.storedSize,
-        ])
-      }
-      // However the item ended, its partial file is gone: renamed into place or deleted.
-      if let localPath = o.localPath {
-        try partialDone.execute(arguments: [finished.folder, localPath])
-      }
-    }
-
-    let user = try db.cachedStatement(
-      sql: """
-        INSERT INTO users (job_id, user_id, email, folder, status, files_downloaded, files_skipped, files_failed, bytes, errors)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    )
-    let encoder = JSONEncoder()
-    for (jobId, result) in batch.users {
-      let errors = String(decoding: try encoder.encode(result.errors), as: UTF8.self)
-      try user.execute(arguments: [
-        jobId, result.userId, result.email, result.folder, result.status.rawValue, result.filesDownloaded, result.filesSkipped,
-        result.filesFailed, result.bytes, errors,
-      ])
-    }
-  }
-
-  private static func updateTotals(_ job: JobSummary, _ db: Database) throws {
-    try db.execute(
-      sql: """
-        UPDATE jobs SET status = ?, finished_at = ?, updated_at = ?, total_users = ?, processed_users = ?,
-          successful_users = ?, failed_users = ?, stopped_users = ?, files_downloaded = ?, files_skipped = ?,
-          files_failed = ?, files_cancelled = ?, bytes = ?, elapsed_seconds = ?, failure_reason = ?
-        WHERE id = ?
-        """,
-      arguments: [
-        job.status.rawValue, job.finishedAt?.timeIntervalSince1970, Date().timeIntervalSince1970, job.totalUsers,
-        job.processedUsers, job.successfulUsers, job.failedUsers, job.stoppedUsers, job.totalFilesDownloaded,
-        job.skippedFiles, job.failedFiles, job.cancelledFiles, job.totalSizeBytes, job.processingTimeSeconds,
-        job.failureReason, job.jobId,
-      ]
-    )
-  }
-
   /// Makes every file written so far durable before the records that describe them are: one `syncfs` of the file
   /// system the output folder is on.
-  private func flushFileSystem() {
+  func flushFileSystem() {
     guard let syncDirectory else { return }
     #if os(Linux)
       let fd = Glibc.open(syncDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -334,107 +244,6 @@ public final class SQLiteJobStore: JobStore {
     #endif
   }
 
-  // MARK: - JobStore: reading
-
-  public func knownFiles(folder: String) async -> KnownFiles {
-    do {
-      return try await writer.read { db in
-        var known = KnownFiles()
-        let files = try Row.fetchAll(
-          db,
-          sql: "SELECT files.*, jobs.status AS job_status FROM files LEFT JOIN jobs ON jobs.id = files.job_id WHERE folder = ?",
-          arguments: [folder]
-        )
-        for row in files {
-          let kind = MediaKind(row["kind"] as String)
-          var outcome = ItemOutcome(id: row["item_id"], kind: kind, status: .downloaded)
-          outcome.location = ObjectLocation(bucket: row["bucket"], object: row["object"])
-          outcome.generation = row["generation"]
-          outcome.localPath = row["local_path"]
-          outcome.size = row["size"]
-          outcome.crc32c = row["crc32c"]
-          outcome.md5 = row["md5"]
-          outcome.contentType = row["content_type"]
-          outcome.unverified = row["unverified"]
-          outcome.contentEncoding = row["content_encoding"]
-          outcome.storedSize = row["stored_size"]
-          let stamp = (row["modified_ns"] as Int64?).map { FileStamp(size: row["size"], modified: $0) }
-          let jobStatus = (row["job_status"] as String?).flatMap(JobStatus.init(rawValue:))
-          let finished = jobStatus.map { !$0.isActive && $0 != .interrupted } ?? false
-          known.files[kind.name + "/" + outcome.id] = .init(outcome: outcome, stamp: stamp, recordedByFinishedJob: finished)
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM partials WHERE folder = ?", arguments: [folder]) {
-          let info = ObjectInfo(
-            size: row["size"],
-            generation: row["generation"],
-            crc32c: (row["crc32c"] as Int64?).map { UInt32(truncatingIfNeeded: $0) },
-            md5: (row["md5"] as Data?).map { Array($0) },
-            contentType: row["content_type"]
-          )
-          let transfer = PartialTransfer(
-            jobId: row["job_id"], folder: folder, relativePath: row["local_path"],
-            location: ObjectLocation(bucket: row["bucket"], object: row["object"]), info: info
-          )
-          known.partials[transfer.relativePath] = transfer
-        }
-        return known
-      }
-    } catch {
-      logger.error("job store read failed", metadata: ["mediabatch.user.folder": "\(folder)", "error": "\(error)"])
-      return .none
-    }
-  }
-
-  public func failedItems(ofJob jobId: String) async -> [String: Set<String>] {
-    do {
-      return try await writer.read { db in
-        let rows = try Row.fetchCursor(
-          db,
-          sql: "SELECT user_id, kind, item_id FROM items WHERE job_id = ? AND status IN ('failed', 'cancelled')",
-          arguments: [jobId]
-        )
-        var failed: [String: Set<String>] = [:]
-        while let row = try rows.next() {
-          failed[row["user_id"] as String, default: []].insert((row["kind"] as String) + "/" + (row["item_id"] as String))
-        }
-        return failed
-      }
-    } catch {
-      logger.error("job store read failed", metadata: ["mediabatch.job.id": "\(jobId)", "error": "\(error)"])
-      return [:]
-    }
-  }
-
-  // MARK: - Rows
-
-  static func summary(_ row: Row) -> JobSummary {
-    let source = SourceInfo(kind: row["source_kind"], description: row["source_description"], isDemo: row["source_is_demo"])
-    let status = JobStatus(rawValue: row["status"]) ?? .failed
-    var job = JobSummary(
-      jobId: row["id"],
-      status: status,
-      source: source,
-      dryRun: row["dry_run"],
-      startedAt: Date(timeIntervalSince1970: row["started_at"])
-    )
-    job.finishedAt = (row["finished_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
-    job.totalUsers = row["total_users"]
-    job.processedUsers = row["processed_users"]
-    job.successfulUsers = row["successful_users"]
-    job.failedUsers = row["failed_users"]
-    job.stoppedUsers = row["stopped_users"]
-    job.totalFilesDownloaded = row["files_downloaded"]
-    job.skippedFiles = row["files_skipped"]
-    job.failedFiles = row["files_failed"]
-    job.cancelledFiles = row["files_cancelled"]
-    job.totalSizeBytes = row["bytes"]
-    job.processingTimeSeconds = row["elapsed_seconds"]
-    job.failureReason = row["failure_reason"]
-    if let settings = row["settings"] as String? {
-      job.settings = try? JSONDecoder().decode(JobParameters.self, from: Data(settings.utf8))
-    }
-    return job
-  }
 }
 
 #if os(Linux)

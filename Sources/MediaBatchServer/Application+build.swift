@@ -1,9 +1,8 @@
 public import Hummingbird
 public import Logging
 import Foundation
-import MediaBatchCore
+public import MediaBatchCore
 public import MediaBatchEngine
-public import MediaBatchJobStore
 import NIOCore
 public import Prometheus
 
@@ -11,7 +10,7 @@ public import Prometheus
 /// The engine runs as one of the application's services.
 public func buildApplication(
   engine: BatchEngine,
-  history: SQLiteJobStore,
+  history: any JobHistory,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
   logger: Logger,
@@ -41,7 +40,7 @@ public func buildApplication(
 /// Every route, from one table: the API behind the token, and the few that are open to anyone.
 func routeTable<Context: RequestContext>(
   engine: BatchEngine,
-  history: SQLiteJobStore,
+  history: any JobHistory,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry,
   dashboard: DashboardFiles
@@ -74,7 +73,7 @@ func routeTable<Context: RequestContext>(
 
 func buildRouter(
   engine: BatchEngine,
-  history: SQLiteJobStore,
+  history: any JobHistory,
   configuration: ServerConfiguration,
   metrics: PrometheusCollectorRegistry,
   dashboard: DashboardFiles,

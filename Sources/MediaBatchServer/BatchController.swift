@@ -1,12 +1,11 @@
 public import Hummingbird
 public import MediaBatchCore
 import MediaBatchEngine
-import MediaBatchJobStore
 
 /// The batch endpoints of the compatible API: start, status, results, stop.
 struct BatchController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
-  let history: SQLiteJobStore
+  let history: any JobHistory
 
   var endpoints: [Endpoint<Context>] {
     [.post(APIPaths.start, start), .get(APIPaths.status, status), .get(APIPaths.results, resultsPage), .post(APIPaths.stop, stop)]

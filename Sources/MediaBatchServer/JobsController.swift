@@ -1,13 +1,12 @@
 import Hummingbird
 import MediaBatchCore
 import MediaBatchEngine
-import MediaBatchJobStore
 
 /// Job history from the job store, so it survives a restart: the jobs run on this output folder, newest first (the
 /// running one live), and each job's per-user and per-item results, paged with a cursor and filterable.
 struct JobsController<Context: RequestContext>: Sendable {
   let engine: BatchEngine
-  let history: SQLiteJobStore
+  let history: any JobHistory
 
   var endpoints: [Endpoint<Context>] {
     [

@@ -1,5 +1,6 @@
 public import MediaBatchCore
 import Synchronization
+import Toolbox
 
 /// A store that holds every request open until the test releases it, and reports each request as it arrives: tests
 /// observe the engine's concurrency exactly, with no timing involved.

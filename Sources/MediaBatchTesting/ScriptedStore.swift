@@ -1,5 +1,6 @@
 public import MediaBatchCore
 import Synchronization
+import Toolbox
 
 /// A store whose objects and faults a test scripts: per object, the bytes to serve and what goes wrong on which
 /// attempt (an error before the body, a connection dropped after N bytes, corrupt bytes, a wrong declared hash).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MediaBatchCore
+import Toolbox
 
 /// Where users and their media come from: every command that reads a project takes these; each falls back to its
 /// `MEDIABATCH_*` (or Google) variable, then the settings file, then a default.

@@ -4,6 +4,7 @@ import GoogleCloud
 import CoreMetrics
 import Logging
 import MediaBatchCore
+import MediaBatchDemo
 import MediaBatchEngine
 import MediaBatchJobStore
 

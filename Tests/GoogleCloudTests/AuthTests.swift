@@ -3,7 +3,7 @@ import GoogleCloud
 import Testing
 import _CryptoExtras
 
-@Suite("Credentials and JWT signing")
+@Suite("Credentials and JWT signing", .timeLimit(.minutes(15)))
 struct AuthTests {
   /// One freshly generated key for the whole suite: RSA key generation is slow in debug builds.
   static let privateKey: _RSA.Signing.PrivateKey = {

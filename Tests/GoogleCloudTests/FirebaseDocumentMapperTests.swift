@@ -2,7 +2,7 @@ import GoogleCloud
 import MediaBatchCore
 import Testing
 
-@Suite("Firebase documents to items")
+@Suite("Firebase documents to items", .timeLimit(.minutes(15)))
 struct FirebaseDocumentMapperTests {
   let mapper = FirebaseDocumentMapper(schema: FirebaseSchema(), locations: MediaLocationParser(defaultBucket: "app.firebasestorage.app"))
   let images = FirebaseSchema().kinds[0]

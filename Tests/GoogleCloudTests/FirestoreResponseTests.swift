@@ -2,7 +2,7 @@ import GoogleCloud
 import MediaBatchCore
 import Testing
 
-@Suite("Firestore documents and responses")
+@Suite("Firestore documents and responses", .timeLimit(.minutes(15)))
 struct FirestoreResponseTests {
   static let userName = "projects/demo/databases/(default)/documents/email_users/u1"
 

@@ -3,7 +3,7 @@ import GoogleCloud
 import MediaBatchCore
 import Testing
 
-@Suite("Firestore value decoding")
+@Suite("Firestore value decoding", .timeLimit(.minutes(15)))
 struct FirestoreValueDecoderTests {
   func decode(_ json: String) throws -> FieldValue {
     try FirestoreValueDecoder.value(from: try JSONValue(parsing: json))

@@ -3,7 +3,7 @@ import GoogleCloud
 import MediaBatchCore
 import Testing
 
-@Suite("Google API errors")
+@Suite("Google API errors", .timeLimit(.minutes(15)))
 struct GoogleAPIErrorTests {
   static let location = ObjectLocation(bucket: "demo.appspot.com", object: "images/a b.png")
 

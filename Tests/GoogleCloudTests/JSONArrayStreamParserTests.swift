@@ -1,8 +1,10 @@
 import MediaBatchCore
+import MediaBatchDemo
 import GoogleCloud
 import Testing
+import Toolbox
 
-@Suite("Streamed JSON array")
+@Suite("Streamed JSON array", .timeLimit(.minutes(15)))
 struct JSONArrayStreamParserTests {
   /// A runQuery-like response exercising what chunk boundaries can cut: escapes, surrogate pairs, raw multi-byte
   /// UTF-8, brackets inside strings, numbers, literals and whitespace.

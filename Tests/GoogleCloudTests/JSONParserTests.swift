@@ -1,7 +1,7 @@
 import GoogleCloud
 import Testing
 
-@Suite("JSON parser")
+@Suite("JSON parser", .timeLimit(.minutes(15)))
 struct JSONParserTests {
   @Test("numbers keep their exact text, so int64 extremes and long decimals lose nothing")
   func numbersKeepExactText() throws {

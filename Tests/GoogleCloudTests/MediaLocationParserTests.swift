@@ -1,8 +1,10 @@
 import GoogleCloud
 import MediaBatchCore
+import MediaBatchDemo
 import Testing
+import Toolbox
 
-@Suite("Media locations")
+@Suite("Media locations", .timeLimit(.minutes(15)))
 struct MediaLocationParserTests {
   static let parser = MediaLocationParser(defaultBucket: "demo.appspot.com", extraHosts: ["emulator.lan:9199"])
 

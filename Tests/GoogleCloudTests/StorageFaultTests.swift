@@ -11,10 +11,11 @@ import MediaBatchJobStore
 import MediaBatchTesting
 import Synchronization
 import Testing
+import Toolbox
 
 /// The Cloud Storage client and the engine over real sockets, against a stand-in that answers like Cloud Storage
 /// (x-goog-hash, x-goog-generation, 206 + Content-Range for ranges, generation pinning) and misbehaves on cue.
-@Suite("Cloud Storage faults over the wire")
+@Suite("Cloud Storage faults over the wire", .timeLimit(.minutes(15)))
 struct StorageFaultTests {
   enum Fault: Sendable {
     case dropAfter(Int)

@@ -1,8 +1,9 @@
 import GoogleCloud
 import MediaBatchCore
 import Testing
+import Toolbox
 
-@Suite("Cloud Storage names, paths and headers")
+@Suite("Cloud Storage names, paths and headers", .timeLimit(.minutes(15)))
 struct StorageObjectNameTests {
   @Test(
     "object names are percent-encoded as one path segment, everything but unreserved characters encoded once",

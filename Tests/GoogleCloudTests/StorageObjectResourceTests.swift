@@ -2,7 +2,7 @@ import GoogleCloud
 import MediaBatchCore
 import Testing
 
-@Suite("Cloud Storage object resource")
+@Suite("Cloud Storage object resource", .timeLimit(.minutes(15)))
 struct StorageObjectResourceTests {
   @Test("size and generation arrive as strings, hashes as base64 of raw bytes, and tokens comma-separated")
   func decodesResource() throws {

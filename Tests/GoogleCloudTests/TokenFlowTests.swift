@@ -8,8 +8,9 @@ import MediaBatchCore
 import Synchronization
 import Testing
 import _CryptoExtras
+import Toolbox
 
-@Suite("Access tokens on the wire")
+@Suite("Access tokens on the wire", .timeLimit(.minutes(15)))
 struct TokenFlowTests {
   /// A token source that holds its one fetch open until released, and counts fetches.
   final class GatedTokenSource: AccessTokenSource {

@@ -10,7 +10,7 @@ import Testing
 
 /// A token endpoint or metadata server that is busy for a moment is asked again, like every Google call; only an
 /// answer that says the credentials are bad is final.
-@Suite("Token sources retry transient failures")
+@Suite("Token sources retry transient failures", .timeLimit(.minutes(15)))
 struct TokenRetryTests {
   /// Answers token requests with the scripted statuses first, then with a token.
   /// How many requests a stand-in has had.

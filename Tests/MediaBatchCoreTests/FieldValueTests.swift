@@ -3,7 +3,7 @@ import MediaBatchCore
 import PropertyBased
 import Testing
 
-@Suite("Typed metadata values")
+@Suite("Typed metadata values", .timeLimit(.minutes(15)))
 struct FieldValueTests {
   @Test("every kind of value survives a JSON round trip with its type")
   func roundTrip() throws {
@@ -43,7 +43,7 @@ struct FieldValueTests {
 }
 
 /// Any metadata a Firestore document can hold, written into a manifest and read back, is what it was.
-@Suite("Typed metadata values, property-based")
+@Suite("Typed metadata values, property-based", .timeLimit(.minutes(15)))
 struct FieldValuePropertyTests {
   /// Keys a user's map may have, those that look like the manifest's own tags among them.
   static let keys = ["$type", "$$type", "$", "$$", "value", "latitude", "type", "", "é", "a.b", "$value", "__name__", "x"]

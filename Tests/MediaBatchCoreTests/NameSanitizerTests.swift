@@ -2,7 +2,7 @@ import MediaBatchCore
 import PropertyBased
 import Testing
 
-@Suite("Name sanitising")
+@Suite("Name sanitising", .timeLimit(.minutes(15)))
 struct NameSanitizerTests {
   /// Characters hostile names are made of: separators, dots, controls, bidi overrides, reserved and multibyte ones.
   static let hostileCharacters: [Character] = Array("aZ09._-/\\ \u{0}\u{7}\u{1F}\u{7F}\u{202E}\u{2066}<>:\"|?*é日🙂\u{301}%#")

@@ -2,7 +2,7 @@ import MediaBatchCore
 import PropertyBased
 import Testing
 
-@Suite("Output layout and collisions")
+@Suite("Output layout and collisions", .timeLimit(.minutes(15)))
 struct OutputLayoutTests {
   static let names = Gen<Character?>.element(of: Array("aA./\\ é_-")).map { $0 ?? "a" }.string(of: 0...12)
 

@@ -1,10 +1,11 @@
 import Foundation
 import MediaBatchCore
+import MediaBatchDemo
 import MediaBatchEngine
 import MediaBatchTesting
 import Testing
 
-@Suite("Batch engine")
+@Suite("Batch engine", .timeLimit(.minutes(15)))
 struct BatchEngineTests {
   static let fastRetries = RetryPolicy(maximumAttempts: 4, initialDelay: .zero, maximumDelay: .zero)
 

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MediaBatchEngine
 
-@Suite("Bounded buffer")
+@Suite("Bounded buffer", .timeLimit(.minutes(15)))
 struct BoundedBufferTests {
   @Test("elements come out in order, the producer never runs more than the capacity ahead, and the end is seen")
   func orderAndBackpressure() async throws {

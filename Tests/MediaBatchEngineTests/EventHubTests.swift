@@ -2,7 +2,7 @@ import MediaBatchCore
 import MediaBatchEngine
 import Testing
 
-@Suite("Event hub")
+@Suite("Event hub", .timeLimit(.minutes(15)))
 struct EventHubTests {
   @Test("a subscriber that does not read never blocks the publisher; it keeps the newest events")
   func slowSubscribersDoNotBlock() async {

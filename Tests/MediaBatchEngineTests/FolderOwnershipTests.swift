@@ -6,7 +6,7 @@ import Testing
 
 /// A folder belongs to one user for good, and nothing is written through a link: whatever users a run includes,
 /// whatever is planted in the output folder.
-@Suite("Folder ownership and confinement")
+@Suite("Folder ownership and confinement", .timeLimit(.minutes(15)))
 struct FolderOwnershipTests {
   /// Two users whose emails sanitise to the same folder name, each with a file named `me.png`.
   static func twins() -> [SourceUser] {

@@ -5,7 +5,7 @@ import MediaBatchTesting
 import Testing
 
 /// Data a Firebase project should never hold, and a job that must survive it: one bad value fails one item.
-@Suite("Hostile data")
+@Suite("Hostile data", .timeLimit(.minutes(15)))
 struct HostileDataTests {
   @Test("a declared size of Int64.max, or below zero, fails its item as invalid_metadata; the job and its totals go on")
   func impossibleSizesFailTheirItemOnly() async throws {
@@ -36,7 +36,7 @@ struct HostileDataTests {
 }
 
 /// Servers that lie: about the size, about the bytes, or that give nothing to check the bytes against.
-@Suite("Lying servers")
+@Suite("Lying servers", .timeLimit(.minutes(15)))
 struct LyingServerTests {
   static let fastRetries = RetryPolicy(maximumAttempts: 6, initialDelay: .zero, maximumDelay: .zero)
 

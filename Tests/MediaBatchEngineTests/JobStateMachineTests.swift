@@ -2,7 +2,7 @@ import MediaBatchCore
 import MediaBatchEngine
 import Testing
 
-@Suite("Job state machine")
+@Suite("Job state machine", .timeLimit(.minutes(15)))
 struct JobStateMachineTests {
   @Test("a job goes idle → processing → completed, and a new one may start after it")
   func happyPath() {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MediaBatchEngine
 
-@Suite("Pool limit")
+@Suite("Pool limit", .timeLimit(.minutes(15)))
 struct PoolLimitTests {
   @Test("scattered 429s among many good answers leave the pool alone")
   func scatteredRateLimitsAreIgnored() {

@@ -4,8 +4,9 @@ import MediaBatchEngine
 import MediaBatchJobStore
 import MediaBatchTesting
 import Testing
+import Toolbox
 
-@Suite("Resuming and retrying")
+@Suite("Resuming and retrying", .timeLimit(.minutes(15)))
 struct ResumeTests {
   /// One user with one 300,000-byte object, and where its file goes.
   private static let user = SourceUser.make(id: "u0", items: 1)

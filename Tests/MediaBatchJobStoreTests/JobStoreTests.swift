@@ -7,7 +7,7 @@ import Testing
 
 @testable import MediaBatchJobStore
 
-@Suite("SQLite job store")
+@Suite("SQLite job store", .timeLimit(.minutes(15)))
 struct JobStoreTests {
   private static var logger: Logger {
     var logger = Logger(label: "test")

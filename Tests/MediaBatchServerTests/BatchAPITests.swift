@@ -7,7 +7,7 @@ import MediaBatchTesting
 import NIOCore
 import Testing
 
-@Suite("Batch API")
+@Suite("Batch API", .timeLimit(.minutes(15)))
 struct BatchAPITests {
   @Test("start, status, results: a demo job through the compatible API's endpoints, with its keys and true values")
   func compatibleEndpoints() async throws {

@@ -9,7 +9,7 @@ import Testing
 /// What a web page the operator happens to visit can do to a server on loopback: nothing. A `Host` the server does
 /// not answer to (DNS rebinding) is refused, and a request that changes state needs a JSON body type (which a page
 /// cannot send to another origin without asking first) and, when it names an `Origin`, the server's own.
-@Suite("Safe in a browser")
+@Suite("Safe in a browser", .timeLimit(.minutes(15)))
 struct BrowserSafetyTests {
   /// One request over a real socket, with the headers a browser would send.
   static func send(

@@ -5,7 +5,7 @@ import MediaBatchServer
 import NIOCore
 import Testing
 
-@Suite("Server-Sent Events")
+@Suite("Server-Sent Events", .timeLimit(.minutes(15)))
 struct EventStreamTests {
   @Test("a live client gets a snapshot at once, then the job's events in order, ending with its final state")
   func liveEventStream() async throws {
@@ -30,7 +30,8 @@ struct EventStreamTests {
         // 20 s may pass before a busy server answers.
         var start = HTTPClientRequest(url: "http://127.0.0.1:\(port)/batch-process-users")
         start.method = .POST
-        #expect(try await http.execute(start, timeout: .seconds(120)).status == .accepted)
+        start.headers.add(name: "Content-Type", value: "application/json")
+        try #require(try await http.execute(start, timeout: .seconds(120)).status == .accepted)
         var events: [SSEParser.Event] = []
         while let event = try await parser.next(from: &body) {
           events.append(event)

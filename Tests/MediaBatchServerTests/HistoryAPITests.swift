@@ -6,11 +6,11 @@ import MediaBatchTesting
 import NIOCore
 import Testing
 
-@Suite("Job history API")
+@Suite("Job history API", .timeLimit(.minutes(15)))
 struct HistoryAPITests {
   @Test("jobs, per-user and per-item results survive a restart: paged, filtered by status and error code")
   func historySurvivesRestart() async throws {
-    let first = try ServerHarness.demo(users: 12, edgeCases: true)
+    let first = try ServerHarness.demo(users: 12, edgeCases: true, persistent: true)
     defer { first.directory.remove() }
     let jobId = try await first.application().test(.router) { client in
       try await first.untilJobEnds {
@@ -20,7 +20,7 @@ struct HistoryAPITests {
     }
 
     // A new server process on the same output folder.
-    let restarted = try ServerHarness.demo(users: 12, edgeCases: true, directory: first.directory)
+    let restarted = try ServerHarness.demo(users: 12, edgeCases: true, directory: first.directory, persistent: true)
     try await restarted.application().test(.router) { client in
       try await client.execute(uri: "/jobs", method: .get) { response in
         let jobs = response.json["jobs"] as? [[String: Any]] ?? []

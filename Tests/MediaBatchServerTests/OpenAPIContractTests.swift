@@ -12,7 +12,7 @@ import enum GoogleCloud.JSONValue
 
 /// One contract, three places: the OpenAPI description the server publishes, the routes and responses of the server
 /// itself, and the dashboard's TypeScript types. Each test reads the description and fails when a place disagrees.
-@Suite("OpenAPI contract")
+@Suite("OpenAPI contract", .timeLimit(.minutes(15)))
 struct OpenAPIContractTests {
   /// The dashboard's static files are routes too, but not API operations.
   static func isDashboardFile(_ path: String) -> Bool {

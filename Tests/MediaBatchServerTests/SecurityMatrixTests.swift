@@ -8,7 +8,7 @@ import Testing
 
 /// Every route × who is asking × how the path is spelled × method → the status the server must answer. Paths are
 /// made canonical before anything else looks at them, so no spelling reaches a route without its check.
-@Suite("API security matrix")
+@Suite("API security matrix", .timeLimit(.minutes(15)))
 struct SecurityMatrixTests {
   static let token = "matrix-token-7f3c"
 

@@ -7,7 +7,7 @@ import MediaBatchTesting
 import NIOCore
 import Testing
 
-@Suite("API security")
+@Suite("API security", .timeLimit(.minutes(15)))
 struct SecurityTests {
   @Test("with a token set, every API call needs it; the health check and the dashboard do not")
   func tokenRequired() async throws {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MediaBatchCore
+import MediaBatchDemo
 import MediaBatchEngine
 import MediaBatchJobStore
 import MediaBatchServer
@@ -15,7 +16,8 @@ import Testing
 struct ServerHarness {
   let directory: TemporaryDirectory
   let engine: BatchEngine
-  let history: SQLiteJobStore
+  /// Where jobs are recorded and read back: in memory unless a test needs the database to outlive the server.
+  let history: any JobStore & JobHistory
   let configuration: ServerConfiguration
   let metrics = PrometheusCollectorRegistry()
 
@@ -25,12 +27,16 @@ struct ServerHarness {
     token: String? = nil,
     concurrency: Int = 8,
     directory: TemporaryDirectory? = nil,
+    persistent: Bool = false,
     configure: (inout ServerConfiguration) -> Void = { _ in }
   ) throws {
     self.directory = try directory ?? TemporaryDirectory()
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    history = try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: self.directory.appending("out")), syncing: nil, logger: logger)
+    history =
+      persistent
+      ? try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: self.directory.appending("out")), syncing: nil, logger: logger)
+      : InMemoryJobStore()
     engine = BatchEngine(
       source: source, store: store, layout: OutputLayout(root: self.directory.appending("out")),
       defaults: JobSettings(concurrency: concurrency, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .zero)),
@@ -41,14 +47,16 @@ struct ServerHarness {
     self.configuration = configuration
   }
 
-  /// `directory`: an output folder an earlier server used, as after a restart.
+  /// `directory`: an output folder an earlier server used, as after a restart; `persistent`: the job history in the
+  /// folder's SQLite database (as `serve` keeps it), so that a restarted server reads it back.
   static func demo(
     users: Int = 20, edgeCases: Bool = false, token: String? = nil, directory: TemporaryDirectory? = nil,
-    configure: (inout ServerConfiguration) -> Void = { _ in }
+    persistent: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }
   ) throws -> ServerHarness {
     let catalog = DemoCatalog(userCount: users, includesEdgeCases: edgeCases)
     return try ServerHarness(
-      source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory, configure: configure)
+      source: DemoSource(catalog: catalog), store: DemoStore(catalog: catalog), token: token, directory: directory,
+      persistent: persistent, configure: configure)
   }
 
   func application(logger: Logger? = nil) throws -> some ApplicationProtocol {

@@ -2,7 +2,7 @@ import MediaBatchCore
 import MediaBatchTesting
 import Testing
 
-@Suite("Test support")
+@Suite("Test support", .timeLimit(.minutes(15)))
 struct TestSupportTests {
   @Test("the scripted store plays its faults in order, then serves the object, honouring offsets")
   func scriptedFaults() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MediaBatchCore
+import MediaBatchDemo
 import MediaBatchJobStore
 import MediaBatchTesting
 import Testing

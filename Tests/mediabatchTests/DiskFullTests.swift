@@ -1,5 +1,6 @@
 import Foundation
 import MediaBatchCore
+import MediaBatchDemo
 import MediaBatchTesting
 import Testing
 

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Toolbox
 
 /// Holds the current access token and refreshes it before it expires. When many downloads need a token at the moment
 /// it expires, one of them fetches it and the others wait for that answer: no stampede on the token endpoint.
@@ -6,7 +7,7 @@ public actor TokenCache {
   private let source: any AccessTokenSource
   private let http: HTTPClient
   /// How a busy or unreachable token endpoint is asked again: only transient failures are retried.
-  var backoff = Backoff(maximumAttempts: 6, initialDelay: .milliseconds(250), maximumDelay: .seconds(8))
+  var retries = RetrySchedule(maximumAttempts: 6, backoff: Backoff(initialDelay: .milliseconds(250), maximumDelay: .seconds(8)))
   private var current: AccessToken?
   private var waiters: [CheckedContinuation<String, any Error>] = []
   private var isRefreshing = false
@@ -24,8 +25,7 @@ public actor TokenCache {
   public init(source: any AccessTokenSource, http: HTTPClient, retryDelay initialDelay: Duration) {
     self.source = source
     self.http = http
-    self.backoff.initialDelay = initialDelay
-    self.backoff.maximumDelay = max(initialDelay, .milliseconds(1))
+    self.retries.backoff = Backoff(initialDelay: initialDelay, maximumDelay: max(initialDelay, .milliseconds(1)))
   }
 
   /// A valid token. `rejected` is a token the server just refused: a newer one is fetched unless another caller has
@@ -57,8 +57,8 @@ public actor TokenCache {
       fetchCount += 1
       do {
         return try await source.fetchToken(using: http)
-      } catch let error as AuthenticationError where error.isTransient && attempt < backoff.maximumAttempts {
-        try await Task.sleep(for: backoff.delay(afterAttempt: attempt))
+      } catch let error as AuthenticationError where error.isTransient && attempt < retries.maximumAttempts {
+        try await Task.sleep(for: retries.backoff.delay(afterAttempt: attempt))
       }
     }
   }

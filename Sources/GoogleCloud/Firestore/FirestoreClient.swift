@@ -10,7 +10,7 @@ public struct FirestoreClient: Sendable {
   public let baseURL: String
   public let projectID: String
   public let databaseID: String
-  var backoff = Backoff()
+  var retries = RetrySchedule()
 
   public init(http: GoogleHTTP, baseURL: String, projectID: String, databaseID: String = "(default)") {
     self.http = http
@@ -41,7 +41,7 @@ public struct FirestoreClient: Sendable {
       query["startAt"] = ["values": [["referenceValue": after]], "before": false]
     }
     let body = try JSONSerialization.data(withJSONObject: ["structuredQuery": query])
-    return try await backoff.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
+    return try await retries.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
       var documents: [FirestoreDocument] = []
       try await streamArray(path: "/\(documentsRoot):runQuery", body: body) { element in
         if let document = try RunQueryResponse(json: element).document { documents.append(document) }
@@ -77,7 +77,7 @@ public struct FirestoreClient: Sendable {
   public func documents(named names: [String]) async throws -> [String: FirestoreDocument?] {
     var results: [String: FirestoreDocument?] = [:]
     let unique = Array(Set(names))
-    try await backoff.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
+    try await retries.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
       let remaining = unique.filter { results[$0] == nil }
       guard !remaining.isEmpty else { return }
       let body = try JSONSerialization.data(withJSONObject: ["documents": remaining])

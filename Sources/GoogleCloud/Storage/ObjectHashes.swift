@@ -1,4 +1,5 @@
 public import MediaBatchCore
+import Toolbox
 
 /// The checksums Cloud Storage declares for an object in `x-goog-hash` response headers.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Toolbox
 
 /// Checks an export folder against its manifests, as `mediabatch verify` does: every file a manifest lists as
 /// downloaded must exist with the recorded size and CRC32C, and every file in a user folder must be listed.

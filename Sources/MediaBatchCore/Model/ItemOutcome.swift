@@ -1,3 +1,5 @@
+import Toolbox
+
 /// What became of one item: where it went, what was verified, or why it failed.
 public struct ItemOutcome: Sendable, Hashable, Codable {
   public enum Status: String, Sendable, Codable, Hashable {

@@ -1,3 +1,5 @@
+import Toolbox
+
 /// The outcome of one user: how many of its items made it, and the first few errors.
 public struct UserResult: Sendable, Hashable, Codable {
   public enum Status: String, Sendable, Codable, Hashable {

@@ -1,3 +1,5 @@
+import Toolbox
+
 public import struct Foundation.Date
 
 /// The port a job records its work through, and reads back what earlier jobs on the same output folder left: the

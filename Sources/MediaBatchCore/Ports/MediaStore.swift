@@ -1,3 +1,5 @@
+import Toolbox
+
 /// The port the engine fetches bytes through: an object store such as Cloud Storage, or the demo store.
 public protocol MediaStore: Sendable {
   /// Opens an object's bytes from `offset` on. When `generation` is given, the store serves that generation or

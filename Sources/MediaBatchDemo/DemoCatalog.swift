@@ -1,3 +1,6 @@
+public import MediaBatchCore
+import Toolbox
+
 /// The demo data set: deterministic users and media, generated on demand from an index.
 ///
 /// Any user or object can be produced in isolation, so a source of 100,000 users holds one at a time and the store

@@ -1,7 +1,7 @@
-import MediaBatchCore
 import Testing
+import Toolbox
 
-@Suite("CRC32C")
+@Suite("CRC32C", .timeLimit(.minutes(15)))
 struct CRC32CTests {
   static let vectors: [([UInt8], UInt32)] = [
     (Array("123456789".utf8), 0xE306_9283),

@@ -1,3 +1,5 @@
+import MediaBatchCore
+
 /// The trouble `--demo-edge-cases` adds, the kind real exports meet: hostile names, duplicates, colliding emails,
 /// missing documents and objects, corrupt bytes, wrong shapes.
 enum DemoEdgeCases {

@@ -1,4 +1,6 @@
 import Crypto
+public import MediaBatchCore
+import Toolbox
 
 /// The built-in object store: regenerates a demo object's bytes from its name and declares their CRC32C and MD5,
 /// as Cloud Storage does in `x-goog-hash`, so the engine verifies the demo path like any other.

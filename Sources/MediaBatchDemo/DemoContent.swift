@@ -1,3 +1,6 @@
+import MediaBatchCore
+import Toolbox
+
 /// What a demo object holds: enough to regenerate its bytes anywhere, so nothing is kept in memory.
 enum DemoContent: Hashable, Sendable {
   case image(width: Int, height: Int, seed: UInt64)

@@ -1,3 +1,5 @@
+public import MediaBatchCore
+
 /// The built-in source: deterministic users with real media, used when no Firebase project is configured.
 public struct DemoSource: UserSource {
   public let catalog: DemoCatalog

@@ -1,3 +1,5 @@
+import MediaBatchCore
+
 /// Writes 16-bit mono PCM WAV files.
 enum WAVEncoder {
   static func encode(sampleRate: Int, samples: [Int16]) -> [UInt8] {

@@ -1,3 +1,5 @@
+import Toolbox
+
 /// Writes truecolour PNG images without a compression library: the zlib stream uses stored (uncompressed) deflate
 /// blocks, which every PNG decoder reads.
 enum PNGEncoder {

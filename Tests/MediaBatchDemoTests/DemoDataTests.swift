@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
 import Testing
+import Toolbox
 
-@testable import MediaBatchCore
+import MediaBatchCore
+@testable import MediaBatchDemo
 
-@Suite("Demo data")
+@Suite("Demo data", .timeLimit(.minutes(15)))
 struct DemoDataTests {
   let catalog = DemoCatalog(userCount: 50, includesEdgeCases: true)
 
