@@ -8,12 +8,13 @@ import MediaBatchTesting
 struct EngineHarness<Source: UserSource, Store: MediaStore> {
   let directory: TemporaryDirectory
   let engine: BatchEngine
-  let jobStore: SQLiteJobStore
+  let jobStore: any JobStore & JobHistory
 
   let source: Source
   let store: Store
 
-  /// `inMemory`: the job store lives in memory, as a dry run's does, so nothing at all is written to the folder.
+  /// `inMemory`: the job store lives in memory (`InMemoryJobStore`), so nothing at all is written to the folder; by
+  /// default it is the SQLite file a later process of a rerun reads back.
   init(source: Source, store: Store, settings: JobSettings = JobSettings(), directory: TemporaryDirectory? = nil, inMemory: Bool = false) throws {
     self.directory = try directory ?? TemporaryDirectory()
     self.source = source
@@ -23,7 +24,7 @@ struct EngineHarness<Source: UserSource, Store: MediaStore> {
     let root = self.directory.appending("out")
     jobStore =
       inMemory
-      ? try SQLiteJobStore(inMemoryWith: logger) : try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: root), syncing: nil, logger: logger)
+      ? InMemoryJobStore() : try SQLiteJobStore(path: SQLiteJobStore.path(outputRoot: root), syncing: nil, logger: logger)
     engine = BatchEngine(
       source: source, store: store, layout: OutputLayout(root: root), defaults: settings, jobStore: jobStore, logger: logger
     )
