@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "MediaBatchEngine", targets: ["MediaBatchEngine"]),
     .library(name: "MediaBatchServer", targets: ["MediaBatchServer"]),
     .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
+    .library(name: "MediaBatchFirebase", targets: ["MediaBatchFirebase"]),
     .library(name: "MediaBatchJobStore", targets: ["MediaBatchJobStore"]),
   ],
   dependencies: [
@@ -61,11 +62,21 @@ let package = Package(
     .target(
       name: "GoogleCloud",
       dependencies: [
-        "MediaBatchCore",
         "Toolbox",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "MediaBatchFirebase",
+      dependencies: [
+        "GoogleCloud",
+        "MediaBatchCore",
+        "Toolbox",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -117,6 +128,7 @@ let package = Package(
         "MediaBatchJobStore",
         "MediaBatchServer",
         "GoogleCloud",
+        "MediaBatchFirebase",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -160,6 +172,26 @@ let package = Package(
     .testTarget(
       name: "GoogleCloudTests",
       dependencies: [
+        "MediaBatchFirebase",
+        "Toolbox",
+        "MediaBatchDemo",
+        "GoogleCloud",
+        "MediaBatchCore",
+        "MediaBatchEngine",
+        "MediaBatchJobStore",
+        "MediaBatchTesting",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "MediaBatchFirebaseTests",
+      dependencies: [
+        "MediaBatchFirebase",
         "Toolbox",
         "MediaBatchDemo",
         "GoogleCloud",

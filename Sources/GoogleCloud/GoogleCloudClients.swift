@@ -1,7 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
 import Logging
-import MediaBatchCore
 public import NIOCore
 
 /// The Firestore and Cloud Storage clients for one project, sharing one HTTP client and one token cache. The owner
@@ -95,32 +94,6 @@ public struct GoogleCloudClients: Sendable {
       firestore: FirestoreClient(http: firestoreHTTP, baseURL: firestoreURL, projectID: projectID),
       storage: storage,
       credentialsDescription: description
-    )
-  }
-
-  /// The bucket plain object paths live in: the configured one, else the first of the project's two possible
-  /// default buckets that exists (`.firebasestorage.app` since October 2024, `.appspot.com` before).
-  public func defaultBucket(configured: String?) async -> String? {
-    if let configured { return configured }
-    for candidate in ["\(projectID).firebasestorage.app", "\(projectID).appspot.com"] {
-      if (try? await storage.bucketExists(candidate)) == true { return candidate }
-    }
-    return nil
-  }
-
-  /// An inspector of the project's schema.
-  public func inspector(schema: FirebaseSchema, defaultBucket: String?) -> FirebaseInspector {
-    FirebaseInspector(firestore: firestore, schema: schema, locations: MediaLocationParser(defaultBucket: defaultBucket))
-  }
-
-  /// The Firebase source for `schema`.
-  public func source(schema: FirebaseSchema, defaultBucket: String?, extraHosts: Set<String> = []) -> FirebaseSource {
-    let mapper = FirebaseDocumentMapper(schema: schema, locations: MediaLocationParser(defaultBucket: defaultBucket, extraHosts: extraHosts))
-    let where_ = defaultBucket.map { ", bucket \($0)" } ?? ""
-    return FirebaseSource(
-      firestore: firestore,
-      mapper: mapper,
-      description: "Firebase project \(projectID): collection \(schema.usersCollection)\(where_)"
     )
   }
 }

@@ -1,4 +1,4 @@
-import MediaBatchCore
+import Toolbox
 
 /// The Google Cloud settings the environment gives, read once: project, credentials file, emulators, bucket.
 public struct GoogleCloudEnvironment: Sendable, Hashable {

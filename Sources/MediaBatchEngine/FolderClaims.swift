@@ -1,3 +1,4 @@
+import Toolbox
 import Foundation
 import MediaBatchCore
 import Synchronization

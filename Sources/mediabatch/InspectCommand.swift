@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import Yams
 
 /// `mediabatch inspect`: samples users and metadata documents and says which configuration would read them.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import CoreMetrics
 import Logging
 import MediaBatchCore
@@ -145,7 +146,7 @@ struct ResolvedSettings {
         environment: environment, connections: concurrency, readTimeout: .milliseconds(Int64(stallSeconds) * 500))
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
-        source: clients.source(schema: schema, defaultBucket: bucket), store: clients.storage, layout: layout,
+        source: clients.source(schema: schema, defaultBucket: bucket), store: clients.store, layout: layout,
         defaults: jobSettings, jobStore: jobStore, logger: logger, metrics: metrics
       )
       let http = clients.http

@@ -1,3 +1,4 @@
+import Toolbox
 import ArgumentParser
 import Foundation
 import Hummingbird

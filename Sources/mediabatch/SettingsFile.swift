@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import Yams
 
 /// `mediabatch.yaml` (or any YAML or JSON file given with `--config`): settings below flags and environment.

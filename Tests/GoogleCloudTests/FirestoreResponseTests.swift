@@ -1,5 +1,4 @@
 import GoogleCloud
-import MediaBatchCore
 import Testing
 
 @Suite("Firestore documents and responses", .timeLimit(.minutes(15)))

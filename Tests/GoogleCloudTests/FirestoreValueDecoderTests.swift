@@ -1,11 +1,10 @@
 import Foundation
 import GoogleCloud
-import MediaBatchCore
 import Testing
 
 @Suite("Firestore value decoding", .timeLimit(.minutes(15)))
 struct FirestoreValueDecoderTests {
-  func decode(_ json: String) throws -> FieldValue {
+  func decode(_ json: String) throws -> FirestoreValue {
     try FirestoreValueDecoder.value(from: try JSONValue(parsing: json))
   }
 
@@ -111,7 +110,7 @@ struct FirestoreValueDecoderTests {
 
   @Test("bytesValue is base64 in the standard alphabet, and URL-safe or unpadded input is accepted too")
   func bytes() throws {
-    let expected = FieldValue.bytes(Data([0xFB, 0xFF, 0xBF, 0x00, 0x01]))
+    let expected = FirestoreValue.bytes(Data([0xFB, 0xFF, 0xBF, 0x00, 0x01]))
     #expect(try decode(#"{"bytesValue": "+/+/AAE="}"#) == expected)
     #expect(try decode(#"{"bytesValue": "-_-_AAE"}"#) == expected)
     #expect(try decode(#"{"bytesValue": ""}"#) == .bytes(Data()))

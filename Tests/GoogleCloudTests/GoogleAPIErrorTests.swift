@@ -1,5 +1,6 @@
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import MediaBatchCore
 import Testing
 

@@ -1,4 +1,3 @@
-import MediaBatchCore
 import MediaBatchDemo
 import GoogleCloud
 import Testing

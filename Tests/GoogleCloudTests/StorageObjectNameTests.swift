@@ -1,5 +1,4 @@
 import GoogleCloud
-import MediaBatchCore
 import Testing
 import Toolbox
 
@@ -28,7 +27,7 @@ struct StorageObjectNameTests {
 
   @Test("the media path names bucket and encoded object, pinned to a generation when given")
   func mediaPaths() {
-    let location = ObjectLocation(bucket: "demo.firebasestorage.app", object: "voices/u 1/clip#1.m4a")
+    let location = StorageObjectID(bucket: "demo.firebasestorage.app", name: "voices/u 1/clip#1.m4a")
     #expect(StorageObjectName.mediaPath(location) == "/storage/v1/b/demo.firebasestorage.app/o/voices%2Fu%201%2Fclip%231.m4a?alt=media")
     #expect(
       StorageObjectName.mediaPath(location, generation: "1712345678901234")
@@ -89,7 +88,7 @@ struct StorageObjectNameTests {
     "a malformed or contradictory hash is an error, never silently skipped",
     arguments: [["crc32c=zz"], ["crc32c=AAAA"], ["md5=4waSgw=="], ["crc32c"], ["crc32c=4waSgw==", "crc32c=AAAAAA=="]])
   func hashHeaderMalformed(values: [String]) {
-    #expect(throws: StoreError.self) { try ObjectHashes(headerValues: values) }
+    #expect(throws: CloudStorageError.self) { try ObjectHashes(headerValues: values) }
   }
 
   @Test("Content-Range is parsed in its three forms")

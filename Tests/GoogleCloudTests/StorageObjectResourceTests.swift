@@ -1,5 +1,4 @@
 import GoogleCloud
-import MediaBatchCore
 import Testing
 
 @Suite("Cloud Storage object resource", .timeLimit(.minutes(15)))
@@ -14,7 +13,7 @@ struct StorageObjectResourceTests {
          "metadata": {"firebaseStorageDownloadTokens": "tok-1, tok-2,,", "other": "x"}}
         """)
     let resource = try StorageObjectResource(json: json)
-    #expect(resource.location == ObjectLocation(bucket: "demo.appspot.com", object: "images/a b.png"))
+    #expect(resource.object == StorageObjectID(bucket: "demo.appspot.com", name: "images/a b.png"))
     #expect(resource.size == 18_446_744_073)
     #expect(resource.generation == "1712345678901234")
     #expect(resource.metageneration == "2")
@@ -37,11 +36,11 @@ struct StorageObjectResourceTests {
 
   @Test("a resource without a name, with a negative size or a hex checksum is refused")
   func refusesBadResources() {
-    #expect(throws: StoreError.self) { try StorageObjectResource(json: try JSONValue(parsing: #"{"bucket": "b"}"#)) }
-    #expect(throws: StoreError.self) {
+    #expect(throws: CloudStorageError.self) { try StorageObjectResource(json: try JSONValue(parsing: #"{"bucket": "b"}"#)) }
+    #expect(throws: CloudStorageError.self) {
       try StorageObjectResource(json: try JSONValue(parsing: #"{"bucket": "b", "name": "o", "size": "-1"}"#))
     }
-    #expect(throws: StoreError.self) {
+    #expect(throws: CloudStorageError.self) {
       try StorageObjectResource(json: try JSONValue(parsing: #"{"bucket": "b", "name": "o", "crc32c": "e3069283"}"#))
     }
   }

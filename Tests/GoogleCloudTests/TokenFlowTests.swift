@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -148,7 +149,7 @@ struct TokenFlowTests {
     try await app.test(.live) { client in
       let http = HTTPClient(eventLoopGroupProvider: .singleton)
       let (storage, cache) = try Self.storage(port: try #require(client.port), http: http)
-      let response = try await storage.open(ObjectLocation(bucket: "bucket", object: "photo.jpg"), offset: 0, generation: nil)
+      let response = try await CloudStorageStore(client: storage).open(ObjectLocation(bucket: "bucket", object: "photo.jpg"), offset: 0, generation: nil)
       var bytes: [UInt8] = []
       for try await chunk in response.body { bytes += chunk }
       #expect(bytes == Array("a photo".utf8))
@@ -166,7 +167,7 @@ struct TokenFlowTests {
       let http = HTTPClient(eventLoopGroupProvider: .singleton)
       let (storage, cache) = try Self.storage(port: try #require(client.port), http: http)
       do {
-        _ = try await storage.open(ObjectLocation(bucket: "bucket", object: "photo.jpg"), offset: 0, generation: nil)
+        _ = try await CloudStorageStore(client: storage).open(ObjectLocation(bucket: "bucket", object: "photo.jpg"), offset: 0, generation: nil)
         Issue.record("the download should have failed")
       } catch let error as StoreError {
         #expect(error.code == .unauthenticated)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -80,7 +81,7 @@ struct TokenRetryTests {
       let cache = TokenCache(source: try Self.serviceAccount(tokenURI: "http://127.0.0.1:\(port)/token"), http: http, retryDelay: .zero)
       let storage = CloudStorageClient(http: GoogleHTTP(client: http, authorization: .tokens(cache)), baseURL: "http://127.0.0.1:\(port)")
       await #expect {
-        _ = try await storage.open(ObjectLocation(bucket: "b", object: "o"), offset: 0, generation: nil)
+        _ = try await CloudStorageStore(client: storage).open(ObjectLocation(bucket: "b", object: "o"), offset: 0, generation: nil)
       } throws: { error in
         (error as? StoreError)?.code == .unauthenticated && (error as? StoreError)?.isRetryable == false
       }
@@ -97,7 +98,7 @@ struct TokenRetryTests {
     let cache = TokenCache(source: try Self.serviceAccount(tokenURI: "http://127.0.0.1:\(server.port)/token"), http: http, retryDelay: .zero)
     let storage = CloudStorageClient(http: GoogleHTTP(client: http, authorization: .tokens(cache)), baseURL: "http://127.0.0.1:\(server.port)")
     await #expect {
-      _ = try await storage.open(ObjectLocation(bucket: "b", object: "o"), offset: 0, generation: nil)
+      _ = try await CloudStorageStore(client: storage).open(ObjectLocation(bucket: "b", object: "o"), offset: 0, generation: nil)
     } throws: { error in
       (error as? StoreError)?.code == .network && (error as? StoreError)?.isRetryable == true
     }

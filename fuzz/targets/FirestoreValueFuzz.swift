@@ -1,5 +1,6 @@
 /// Fuzz target `firestore-value`: `FirestoreValueDecoder` (Sources/GoogleCloud/Firestore/FirestoreValueDecoder.swift)
-/// with `ExactDecimal`, `RFC3339Timestamp` and `Base64`, producing MediaBatchCore's `FieldValue`.
+/// with `ExactDecimal`, `RFC3339Timestamp` and `Base64`, producing `FirestoreValue`, and its conversion to MediaBatchCore's
+/// `FieldValue` (Sources/MediaBatchFirebase/FieldValue+Firestore.swift).
 ///
 /// The input is parsed as JSON (inputs that are not JSON are dropped) and decoded both as one `Value` and as a
 /// `fields` map. Properties checked:
@@ -21,7 +22,7 @@ public func fuzzFirestoreValue(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
 
   if let value = try? FirestoreValueDecoder.value(from: json) {
     check(value, against: json)
-    checkManifestRoundTrip(value)
+    checkManifestRoundTrip(FieldValue(value))
   }
   if let fields = try? FirestoreValueDecoder.fields(from: json) {
     let count = json.objectValue?.count ?? 0
@@ -29,13 +30,13 @@ public func fuzzFirestoreValue(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     for (key, value) in fields {
       if let member = json[key] { check(value, against: member) }
     }
-    checkManifestRoundTrip(.map(fields))
+    checkManifestRoundTrip(.map(FieldValue.fields(fields)))
   }
   return 0
 }
 
 /// Checks a decoded value against the `Value` JSON it came from.
-private func check(_ value: FieldValue, against json: JSONValue) {
+private func check(_ value: FirestoreValue, against json: JSONValue) {
   guard let object = json.objectValue,
     let member = object.members.first(where: { knownKeys.contains($0.key) })
   else { violation("decoded \(value) from JSON without a known value key: \(escaped(json.serialized()))") }

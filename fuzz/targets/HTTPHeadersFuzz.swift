@@ -3,7 +3,7 @@
 ///
 /// The input, as UTF-8 text, is given to each parser whole; its lines are also given to `ObjectHashes` as separate
 /// header values. Properties checked:
-/// - no parser crashes (ObjectHashes returns or throws `StoreError`);
+/// - no parser crashes (ObjectHashes returns or throws `CloudStorageError`);
 /// - a parsed `ContentRange` keeps its promise "first ≤ last < total": a range has 0 ≤ first ≤ last, and last <
 ///   total when the total is known; the `bytes */total` form always has a total; its `length` is computable and
 ///   positive; its `description` parses back to the same value;
@@ -14,7 +14,7 @@
 ///   delay-seconds, into the right delay.
 
 import Foundation
-import MediaBatchCore
+import Toolbox
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTPHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

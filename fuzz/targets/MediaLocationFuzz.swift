@@ -1,4 +1,4 @@
-/// Fuzz target `media-location`: `MediaLocationParser` (Sources/GoogleCloud/Storage/MediaLocationParser.swift) with
+/// Fuzz target `media-location`: `MediaLocationParser` (Sources/MediaBatchFirebase/MediaLocationParser.swift) with
 /// `StorageObjectName`, `PercentEncoding` and MediaBatchCore's `ObjectLocation`.
 ///
 /// The input (as UTF-8, invalid bytes replaced) is parsed as an item's location, with and without a default bucket.
@@ -11,6 +11,7 @@
 ///   percent-encoded, and `https://storage.googleapis.com` + `StorageObjectName.mediaPath` (and the same path on
 ///   an emulator host), parse back to exactly the same bucket and object bytes.
 
+import GoogleCloud
 import MediaBatchCore
 
 private let withDefault = MediaLocationParser(defaultBucket: "demo-project.appspot.com", extraHosts: ["emulator.internal:9199"])
@@ -28,10 +29,11 @@ public func fuzzMediaLocation(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
   }
 
   let encoded = StorageObjectName.encode(location.object)
+  let object = StorageObjectID(bucket: location.bucket, name: location.object)
   let rebuilt = [
     "https://firebasestorage.googleapis.com/v0/b/\(location.bucket)/o/\(encoded)?alt=media&token=abc",
-    "https://storage.googleapis.com" + StorageObjectName.mediaPath(location, generation: "1700000000000000"),
-    "http://127.0.0.1:9199" + StorageObjectName.metadataPath(location),
+    "https://storage.googleapis.com" + StorageObjectName.mediaPath(object, generation: "1700000000000000"),
+    "http://127.0.0.1:9199" + StorageObjectName.metadataPath(object),
     "http://emulator.internal:9199/v0/b/\(location.bucket)/o/\(encoded)",
   ]
   for url in rebuilt {

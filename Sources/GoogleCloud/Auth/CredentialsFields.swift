@@ -1,3 +1,5 @@
+import Toolbox
+
 /// Typed reads of a credentials file's top-level fields, with errors that name the file and the field.
 struct CredentialsFields {
   let object: JSONObject

@@ -1,3 +1,4 @@
+import Toolbox
 public import struct Foundation.Date
 
 /// Parses an HTTP `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).

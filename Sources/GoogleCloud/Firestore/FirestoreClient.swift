@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import MediaBatchCore
 import NIOCore
 
 /// Reads Firestore over its REST API: a collection page by page, and documents by name in bulk.

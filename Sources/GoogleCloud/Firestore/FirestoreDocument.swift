@@ -1,4 +1,3 @@
-public import MediaBatchCore
 
 /// A Firestore document decoded from its REST JSON form: name, id, typed fields and timestamps.
 public struct FirestoreDocument: Sendable, Hashable {
@@ -7,12 +6,12 @@ public struct FirestoreDocument: Sendable, Hashable {
   /// The last segment of the name.
   public var id: String
   /// Empty for an empty document: the API omits `fields` then.
-  public var fields: [String: FieldValue]
+  public var fields: [String: FirestoreValue]
   /// Absent for the name-only "missing" documents that `showMissing` lists.
   public var createTime: String?
   public var updateTime: String?
 
-  public init(name: String, fields: [String: FieldValue], createTime: String? = nil, updateTime: String? = nil) {
+  public init(name: String, fields: [String: FirestoreValue], createTime: String? = nil, updateTime: String? = nil) {
     self.name = name
     self.id = Self.lastSegment(of: name)
     self.fields = fields

@@ -1,8 +1,7 @@
-public import MediaBatchCore
 
 import struct Foundation.Data
 
-/// Decodes the proto3 JSON of `google.firestore.v1.Value` into `FieldValue`.
+/// Decodes the proto3 JSON of `google.firestore.v1.Value` into `FirestoreValue`.
 ///
 /// Proto3 JSON omits default values and spells some types as strings, so the rules here are looser than the
 /// JSON types suggest: int64 arrives as a string (a number is accepted too), doubles may be `"NaN"` or
@@ -16,7 +15,7 @@ public enum FirestoreValueDecoder {
   ]
 
   /// Decodes one `Value` object.
-  public static func value(from json: JSONValue) throws(FirestoreDecodingError) -> FieldValue {
+  public static func value(from json: JSONValue) throws(FirestoreDecodingError) -> FirestoreValue {
     guard case .object(let object) = json else {
       throw FirestoreDecodingError("a Firestore value must be an object, found \(json.typeName)")
     }
@@ -37,12 +36,12 @@ public enum FirestoreValueDecoder {
   }
 
   /// Decodes a `fields` map (of a document or of a `mapValue`); an absent or null map is empty.
-  public static func fields(from json: JSONValue?) throws(FirestoreDecodingError) -> [String: FieldValue] {
+  public static func fields(from json: JSONValue?) throws(FirestoreDecodingError) -> [String: FirestoreValue] {
     guard let json, !json.isNull else { return [:] }
     guard case .object(let object) = json else {
       throw FirestoreDecodingError("fields must be an object, found \(json.typeName)")
     }
-    var fields: [String: FieldValue] = [:]
+    var fields: [String: FirestoreValue] = [:]
     fields.reserveCapacity(object.count)
     for member in object {
       do {
@@ -54,7 +53,7 @@ public enum FirestoreValueDecoder {
     return fields
   }
 
-  private static func decode(_ key: String, _ json: JSONValue) throws(FirestoreDecodingError) -> FieldValue {
+  private static func decode(_ key: String, _ json: JSONValue) throws(FirestoreDecodingError) -> FirestoreValue {
     switch key {
     case "nullValue":
       // The JSON form is `null`; the JS SDK writes the enum name, and proto3 JSON also allows its number.
@@ -101,7 +100,7 @@ public enum FirestoreValueDecoder {
       guard case .array(let elements) = values else {
         throw FirestoreDecodingError("arrayValue.values must be an array, found \(values.typeName)")
       }
-      var decoded: [FieldValue] = []
+      var decoded: [FirestoreValue] = []
       decoded.reserveCapacity(elements.count)
       for (index, element) in elements.enumerated() {
         do {

@@ -1,3 +1,5 @@
+import Toolbox
+
 /// A parsed `Content-Range` response header: `bytes first-last/total`, `bytes first-last/*` or `bytes */total`.
 public struct ContentRange: Sendable, Hashable, CustomStringConvertible {
   /// The byte range this response carries; nil in the `bytes */total` form a 416 response uses.

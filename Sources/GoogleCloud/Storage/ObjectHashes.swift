@@ -1,4 +1,3 @@
-public import MediaBatchCore
 import Toolbox
 
 /// The checksums Cloud Storage declares for an object in `x-goog-hash` response headers.
@@ -16,7 +15,7 @@ public struct ObjectHashes: Sendable, Hashable {
 
   /// Reads every `x-goog-hash` header value. Unknown algorithms are skipped; a malformed or contradictory value
   /// for a known one is an error, because silently dropping it would skip verification.
-  public init(headerValues: some Sequence<String>) throws(StoreError) {
+  public init(headerValues: some Sequence<String>) throws(CloudStorageError) {
     self.init()
     for header in headerValues {
       for entry in header.split(separator: ",") {
@@ -50,8 +49,7 @@ public struct ObjectHashes: Sendable, Hashable {
     return parts.joined(separator: ",")
   }
 
-  private static func malformed(_ detail: String) -> StoreError {
-    // Retryable: a garbled header is more likely a fault on the way than a property of the object.
-    StoreError(.storeError, "malformed x-goog-hash header: \(detail)", isRetryable: true)
+  private static func malformed(_ detail: String) -> CloudStorageError {
+    .malformedHashes(detail)
   }
 }

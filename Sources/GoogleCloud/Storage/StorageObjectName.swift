@@ -1,5 +1,3 @@
-public import MediaBatchCore
-
 /// Cloud Storage naming: validating bucket and object names, and building JSON API request paths.
 ///
 /// In a JSON API URL the object name is one path segment, so every byte outside the RFC 3986 unreserved set is
@@ -12,15 +10,15 @@ public enum StorageObjectName {
 
   /// `/storage/v1/b/{bucket}/o/{object}?alt=media[&generation=G]`: the object's bytes, pinned to a generation
   /// when given so that a resumed download cannot splice two versions together.
-  public static func mediaPath(_ location: ObjectLocation, generation: String? = nil) -> String {
-    var path = metadataPath(location) + "?alt=media"
+  public static func mediaPath(_ object: StorageObjectID, generation: String? = nil) -> String {
+    var path = metadataPath(object) + "?alt=media"
     if let generation { path += "&generation=" + PercentEncoding.encode(generation) }
     return path
   }
 
   /// `/storage/v1/b/{bucket}/o/{object}`: the object's metadata resource.
-  public static func metadataPath(_ location: ObjectLocation) -> String {
-    "/storage/v1/b/\(PercentEncoding.encode(location.bucket))/o/\(encode(location.object))"
+  public static func metadataPath(_ object: StorageObjectID) -> String {
+    "/storage/v1/b/\(PercentEncoding.encode(object.bucket))/o/\(encode(object.name))"
   }
 
   /// What makes `object` an invalid Cloud Storage object name, or nil if it is valid.

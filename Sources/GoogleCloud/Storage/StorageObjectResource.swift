@@ -1,4 +1,4 @@
-public import MediaBatchCore
+import Toolbox
 
 /// The Cloud Storage object resource (`GET /storage/v1/b/{bucket}/o/{object}` without `alt=media`): what a
 /// download needs to know before it starts.
@@ -6,7 +6,7 @@ public import MediaBatchCore
 /// Int64 and uint64 fields (`size`, `generation`, `metageneration`) are JSON strings; `crc32c` and `md5Hash` are
 /// base64 of the raw digest, not hex. Composite objects have no `md5Hash`.
 public struct StorageObjectResource: Sendable, Hashable {
-  public var location: ObjectLocation
+  public var object: StorageObjectID
   public var size: Int64?
   public var generation: String?
   public var metageneration: String?
@@ -17,12 +17,12 @@ public struct StorageObjectResource: Sendable, Hashable {
   /// User metadata, a map of strings.
   public var metadata: [String: String]
 
-  public init(json: JSONValue) throws(StoreError) {
+  public init(json: JSONValue) throws(CloudStorageError) {
     guard case .object(let object) = json else { throw Self.invalid("the object resource is not a JSON object") }
     guard case .string(let bucket)? = object["bucket"], case .string(let name)? = object["name"] else {
       throw Self.invalid("the object resource has no bucket or name")
     }
-    location = ObjectLocation(bucket: bucket, object: name)
+    self.object = StorageObjectID(bucket: bucket, name: name)
     size = try Self.integer(object, "size")
     generation = try Self.integer(object, "generation").map(String.init)
     metageneration = try Self.integer(object, "metageneration").map(String.init)
@@ -45,7 +45,7 @@ public struct StorageObjectResource: Sendable, Hashable {
   }
 
   /// An int64 written as a string (the JSON API's form) or as a number (as some emulators write it).
-  private static func integer(_ object: JSONObject, _ key: String) throws(StoreError) -> Int64? {
+  private static func integer(_ object: JSONObject, _ key: String) throws(CloudStorageError) -> Int64? {
     let text: String
     switch object[key] {
     case nil, .null?: return nil
@@ -57,7 +57,7 @@ public struct StorageObjectResource: Sendable, Hashable {
     return value
   }
 
-  private static func invalid(_ message: String) -> StoreError {
-    StoreError(.storeError, "unreadable object metadata: \(message)")
+  private static func invalid(_ message: String) -> CloudStorageError {
+    .unreadableResource(message)
   }
 }

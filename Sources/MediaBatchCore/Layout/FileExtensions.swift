@@ -1,3 +1,5 @@
+import Toolbox
+
 /// File name extensions for the content types media apps store.
 enum FileExtensions {
   static func forContentType(_ contentType: String) -> String? {

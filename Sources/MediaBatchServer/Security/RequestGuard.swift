@@ -1,3 +1,4 @@
+import Toolbox
 import Hummingbird
 import MediaBatchCore
 

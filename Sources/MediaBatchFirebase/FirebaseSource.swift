@@ -1,4 +1,6 @@
+public import GoogleCloud
 public import MediaBatchCore
+import Toolbox
 
 /// Users from a Firebase project: the users collection read page by page in name order, each page's metadata
 /// documents fetched in concurrent batches, and every user yielded with its items resolved.

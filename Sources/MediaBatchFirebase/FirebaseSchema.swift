@@ -1,4 +1,5 @@
 public import MediaBatchCore
+import Toolbox
 
 /// Where MediaBatch finds users, their media ids and each item's metadata in Firestore. Every name can
 /// be changed, so an app with another schema is read without code changes.

@@ -1,4 +1,5 @@
 import GoogleCloud
+import MediaBatchFirebase
 import MediaBatchCore
 import MediaBatchDemo
 import Testing

@@ -1,4 +1,6 @@
+public import GoogleCloud
 public import MediaBatchCore
+import Toolbox
 
 /// Turns Firestore documents into MediaBatch's model by a schema: wrong shapes become per-item or per-user errors,
 /// never crashes.
@@ -32,13 +34,14 @@ public struct FirebaseDocumentMapper: Sendable {
 
   public func listing(of user: FirestoreDocument) -> UserListing {
     var listing = UserListing(id: user.id, email: nil, ids: [], problems: [])
-    switch user.fields[schema.emailField] {
+    let fields = FieldValue.fields(user.fields)
+    switch fields[schema.emailField] {
     case .string(let email)? where !email.trimmingWhitespace().isEmpty: listing.email = email
     default: break
     }
     for kind in schema.kinds {
       var seen: Set<String> = []
-      switch user.fields[kind.idsField] {
+      switch fields[kind.idsField] {
       case nil, .null?:
         continue
       case .array(let values)?:
@@ -77,7 +80,7 @@ public struct FirebaseDocumentMapper: Sendable {
     guard let metadata else {
       return .failure(ItemError(.metadataMissing, "metadata document \(kind.metadataCollection)/\(id) does not exist"))
     }
-    let fields = metadata.fields
+    let fields = FieldValue.fields(metadata.fields)
     let urlText = firstString(schema.urlFields, in: fields)
     let locationText = firstString(schema.locationFields, in: fields) ?? urlText
     if let urlText, locationText == urlText, !urlText.contains("://") {

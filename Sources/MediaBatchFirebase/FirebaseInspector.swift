@@ -1,4 +1,6 @@
+public import GoogleCloud
 import MediaBatchCore
+import Toolbox
 
 /// Samples a project's users and metadata documents and reports which fields hold ids, locations and names, so a
 /// schema that differs from the defaults can be configured in a minute.
@@ -44,7 +46,7 @@ public struct FirebaseInspector: Sendable {
 
   public func inspect(sampleSize: Int) async throws -> Report {
     let users = try await firestore.page(collection: schema.usersCollection, fields: nil, after: nil, limit: max(1, sampleSize))
-    let userFields = Self.usage(users.map(\.fields))
+    let userFields = Self.usage(users.map { FieldValue.fields($0.fields) })
     let configured = Set(schema.kinds.map(\.idsField))
     let candidates = userFields.filter { usage in
       !configured.contains(usage.name) && usage.types["array of strings", default: 0] > 0
@@ -98,7 +100,7 @@ public struct FirebaseInspector: Sendable {
     }
     return KindReport(
       kind: kind, idsSampled: sample.count, found: found.count, missing: documents.count - found.count,
-      fields: Self.usage(found.map(\.fields)), locationForms: forms, namesFound: namesFound
+      fields: Self.usage(found.map { FieldValue.fields($0.fields) }), locationForms: forms, namesFound: namesFound
     )
   }
 

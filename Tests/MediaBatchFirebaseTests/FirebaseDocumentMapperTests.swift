@@ -1,4 +1,5 @@
 import GoogleCloud
+import MediaBatchFirebase
 import MediaBatchCore
 import Testing
 
@@ -7,11 +8,11 @@ struct FirebaseDocumentMapperTests {
   let mapper = FirebaseDocumentMapper(schema: FirebaseSchema(), locations: MediaLocationParser(defaultBucket: "app.firebasestorage.app"))
   let images = FirebaseSchema().kinds[0]
 
-  func user(_ fields: [String: FieldValue]) -> FirestoreDocument {
+  func user(_ fields: [String: FirestoreValue]) -> FirestoreDocument {
     FirestoreDocument(name: "projects/p/databases/(default)/documents/email_users/u1", fields: fields)
   }
 
-  func metadata(_ fields: [String: FieldValue], id: String = "img1") -> FirestoreDocument {
+  func metadata(_ fields: [String: FirestoreValue], id: String = "img1") -> FirestoreDocument {
     FirestoreDocument(name: "projects/p/databases/(default)/documents/images/\(id)", fields: fields)
   }
 

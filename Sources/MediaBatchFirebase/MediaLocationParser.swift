@@ -1,4 +1,6 @@
+import GoogleCloud
 public import MediaBatchCore
+import Toolbox
 
 /// Turns the location an item's metadata gives — an object path, a `gs://` URI or a download URL — into a bucket
 /// and an object name.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
+import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -109,7 +110,7 @@ struct StorageFaultTests {
       var logger = Logger(label: "test")
       logger.logLevel = .critical
       let engine = BatchEngine(
-        source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: storage,
+        source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: CloudStorageStore(client: storage),
         layout: OutputLayout(root: directory.path), defaults: JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero)),
         jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
       )
