@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { EMPTY_SNAPSHOT } from "./api/snapshot";
-import { isRunning, type JobStatus, type StatusSnapshot } from "./api/types";
+import type { JobStatus, StatusSnapshot } from "./api/types";
 import { ConnectionBanner, ConnectionIndicator } from "./components/ConnectionBanner";
 import { DemoNotice } from "./components/DemoNotice";
 import { ErrorPanel } from "./components/ErrorPanel";
@@ -12,6 +12,9 @@ import { StatusBadge } from "./components/StatusBadge";
 import { TokenPrompt } from "./components/TokenPrompt";
 import { useAuth } from "./hooks/useAuth";
 import { useLiveStatus } from "./hooks/useLiveStatus";
+import { isRunning } from "./statuses";
+import "./styles/card.css";
+import "./BatchProcessor.css";
 
 /** The state the page shows right after Start or Stop, until the server's next snapshot. */
 interface Optimistic {

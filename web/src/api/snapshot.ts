@@ -1,15 +1,5 @@
+import { isJobStatus } from "../statuses";
 import type { JobStatus, StatusSnapshot } from "./types";
-
-const STATUSES: readonly JobStatus[] = [
-  "idle",
-  "processing",
-  "stopping",
-  "completed",
-  "completed_with_errors",
-  "stopped",
-  "failed",
-  "interrupted",
-];
 
 export const EMPTY_SNAPSHOT: StatusSnapshot = {
   job_id: null,
@@ -51,8 +41,9 @@ function str(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
+/** A status this dashboard does not know (from a newer server, say) reads as `idle`. */
 export function parseStatus(value: unknown): JobStatus {
-  return STATUSES.includes(value as JobStatus) ? (value as JobStatus) : "idle";
+  return isJobStatus(value) ? value : "idle";
 }
 
 /**

@@ -4,7 +4,11 @@
  * `OpenAPIContractTests` reads both files and fails when they disagree.
  */
 
-/** @schema JobStatus */
+/**
+ * The one list of job statuses in the dashboard: `OpenAPIContractTests` compares these literals with the schema's
+ * enum, and statuses.ts derives the run-time list from this type (the compiler rejects a table that misses one).
+ * @schema JobStatus
+ */
 export type JobStatus =
   | "idle"
   | "processing"
@@ -14,12 +18,6 @@ export type JobStatus =
   | "stopped"
   | "failed"
   | "interrupted";
-
-export const RUNNING_STATUSES: readonly JobStatus[] = ["processing", "stopping"];
-
-export function isRunning(status: JobStatus | undefined): boolean {
-  return status !== undefined && RUNNING_STATUSES.includes(status);
-}
 
 /** @schema Source */
 export interface SourceInfo {

@@ -1,5 +1,7 @@
-import type { ConnectionMode } from "../hooks/useLiveStatus";
+import type { ConnectionMode } from "../live/connection";
 import { formatTime } from "../format";
+import "../styles/banner.css";
+import "./ConnectionBanner.css";
 
 interface ConnectionBannerProps {
   mode: ConnectionMode;

@@ -1,4 +1,5 @@
 import type { SourceInfo } from "../api/types";
+import "../styles/banner.css";
 
 /** Says plainly that the files come from the built-in demo source, not from Firebase. */
 export function DemoNotice({ source }: { source: SourceInfo | null | undefined }) {

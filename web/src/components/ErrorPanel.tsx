@@ -1,5 +1,7 @@
 import type { ItemError, StatusSnapshot } from "../api/types";
 import { formatCount, formatTime } from "../format";
+import "../styles/card.css";
+import "./ErrorPanel.css";
 
 /** What each stable error code means, in words a person acting on it can use. */
 const CODE_DESCRIPTIONS: Record<string, string> = {

@@ -1,4 +1,6 @@
 import { formatCount } from "../format";
+import "../styles/card.css";
+import "./InFlightUsers.css";
 
 const VISIBLE = 8;
 

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api/client";
 import type { JobStatus } from "../api/types";
+import { isRunning } from "../statuses";
+import "../styles/button.css";
+import "./JobControls.css";
 
 interface JobControlsProps {
   status: JobStatus;
@@ -21,7 +24,7 @@ export function JobControls({ status, available, onStatusChange }: JobControlsPr
   const confirmRef = useRef<HTMLButtonElement>(null);
   const stopRef = useRef<HTMLButtonElement>(null);
 
-  const running = status === "processing" || status === "stopping";
+  const running = isRunning(status);
   const canStart = available && !running && pending === null;
   const canStop = available && status === "processing" && pending === null;
 

@@ -1,10 +1,15 @@
 import { useState } from "react";
 import { api } from "../api/client";
-import { isRunning, type JobList, type JobStatus, type JobSummary } from "../api/types";
+import type { JobList, JobStatus, JobSummary } from "../api/types";
 import { formatBytes, formatCount, formatDateTime, formatDuration } from "../format";
 import { useApiResource } from "../hooks/useApiResource";
 import { useInterval } from "../hooks/useInterval";
+import { isRunning } from "../statuses";
 import { StatusBadge } from "./StatusBadge";
+import "../styles/button.css";
+import "../styles/card.css";
+import "../styles/table.css";
+import "./JobHistory.css";
 
 const LIVE_REFRESH_MS = 5000;
 

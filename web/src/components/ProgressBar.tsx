@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { percent } from "../format";
+import "./ProgressBar.css";
 
 interface ProgressBarProps {
   id: string;

@@ -1,7 +1,10 @@
 import type { StatusSnapshot } from "../api/types";
 import { formatBytes, formatCount, formatDuration, formatPerSecond, formatRate, plural } from "../format";
+import { isRunning } from "../statuses";
 import { InFlightUsers } from "./InFlightUsers";
 import { ProgressBar } from "./ProgressBar";
+import "../styles/figures.css";
+import "./ProgressPanel.css";
 
 interface ProgressPanelProps {
   snapshot: StatusSnapshot;
@@ -9,7 +12,7 @@ interface ProgressPanelProps {
 
 /** Users, files and bytes done against what is known so far, with speed, ETA and elapsed time. */
 export function ProgressPanel({ snapshot }: ProgressPanelProps) {
-  const running = snapshot.status === "processing" || snapshot.status === "stopping";
+  const running = isRunning(snapshot.status);
   const growing = running && !snapshot.users_listing_complete;
 
   return (

@@ -1,10 +1,16 @@
 import { useState } from "react";
 import { api } from "../api/client";
-import { isRunning, type JobStatus, type ResultsPage, type UserResult } from "../api/types";
+import type { JobStatus, ResultsPage, UserResult } from "../api/types";
 import { formatBytes, formatCount, formatDuration } from "../format";
 import { useApiResource } from "../hooks/useApiResource";
 import { useInterval } from "../hooks/useInterval";
+import { isRunning } from "../statuses";
 import { StatusBadge } from "./StatusBadge";
+import "../styles/button.css";
+import "../styles/card.css";
+import "../styles/figures.css";
+import "../styles/table.css";
+import "./ResultsPanel.css";
 
 const PAGE_SIZE = 50;
 const LIVE_REFRESH_MS = 5000;

@@ -1,23 +1,9 @@
-import type { JobStatus } from "../api/types";
-
-const LABELS: Record<string, string> = {
-  idle: "Idle",
-  processing: "Processing",
-  stopping: "Stopping",
-  completed: "Completed",
-  completed_with_errors: "Completed with errors",
-  stopped: "Stopped",
-  failed: "Failed",
-  interrupted: "Interrupted",
-  succeeded: "Succeeded",
-};
-
-export function statusLabel(status: JobStatus | string): string {
-  return LABELS[status] ?? status;
-}
+import type { JobStatus, UserStatus } from "../api/types";
+import { statusLabel } from "../statuses";
+import "./StatusBadge.css";
 
 interface StatusBadgeProps {
-  status: JobStatus | string;
+  status: JobStatus | UserStatus;
   id?: string;
   testId?: string;
   /** Announce changes to screen readers (for the one badge that follows the running job). */

@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { tokenStore } from "../api/tokenStore";
+import "../styles/button.css";
+import "../styles/card.css";
+import "./TokenPrompt.css";
 
 interface TokenPromptProps {
   /** True when a token was sent and refused, false when none was sent yet. */
