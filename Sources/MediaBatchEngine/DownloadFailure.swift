@@ -20,15 +20,14 @@ enum DownloadFailure {
       self = .checksum(failure.error)
     case let error as FileSystemError:
       self = .permanent(error.itemError)
-    case let error as StoreError where error.isRetryable:
-      self = .retryable(
-        ItemError(error.code, error.message),
-        retryAfter: error.retryAfter,
-        canResume: !error.requiresRestart,
-        isRateLimit: error.isRateLimit
-      )
     case let error as StoreError:
-      self = .permanent(ItemError(error.code, error.message))
+      let itemError = ItemError(error.code, error.message)
+      switch error.treatment {
+      case .permanent: self = .permanent(itemError)
+      case .transient(let retryAfter): self = .retryable(itemError, retryAfter: retryAfter, canResume: true)
+      case .restart(let retryAfter): self = .retryable(itemError, retryAfter: retryAfter, canResume: false)
+      case .rateLimited(let retryAfter): self = .retryable(itemError, retryAfter: retryAfter, canResume: true, isRateLimit: true)
+      }
     default:
       // An error the store did not classify, such as a dropped connection: transient, and resumable.
       self = .retryable(ItemError(.network, String(describing: error)), retryAfter: nil, canResume: true, isRateLimit: false)

@@ -104,10 +104,11 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       outcome.resumedFrom = await resume(partial, of: item, into: &transfer)
     }
 
-    var rng = SystemRandomNumberGenerator()
-    var checksumFailures = 0
+    var random = SystemRandomNumberGenerator()
+    var attempts = AttemptStateMachine(retry: retry)
     while true {
-      outcome.attempts += 1
+      attempts.attemptStarted()
+      outcome.attempts = attempts.attempts
       do {
         var info = try await fetch(item.location, into: &transfer, destination: destination)
         if item.declaredSize == nil, countedBytes == 0, let size = info.size {
@@ -151,28 +152,18 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         transfer.written = 0
         return Result(outcome: outcome, countedBytes: countedBytes, stamp: stamp, placement: placement)
       } catch {
-        let failure = DownloadFailure(error)
-        switch failure {
-        case .cancelled:
+        let decision = attempts.failed(DownloadFailure(error), using: &random)
+        switch decision.signal {
+        case .answered?: pool.answered()
+        case .rateLimited?: pool.rateLimited()
+        case nil: break
+        }
+        switch decision.action {
+        case .retryNow:
           transfer.discard(progress)
-          outcome.status = .cancelled
-          outcome.error = ItemError(.cancelled, "the job stopped before this item finished")
-          return Result(outcome: outcome, countedBytes: countedBytes)
-        case .checksum(let itemError):
-          pool.answered()
-          transfer.discard(progress)
-          checksumFailures += 1
-          if checksumFailures < retry.maximumChecksumAttempts, outcome.attempts < retry.maximumAttempts { continue }
-          outcome.error = itemError
-        case .retryable(let itemError, let retryAfter, let canResume, let isRateLimit):
-          if !canResume { transfer.discard(progress) }
-          if isRateLimit { pool.rateLimited() } else { pool.answered() }
-          guard outcome.attempts < retry.maximumAttempts else {
-            transfer.discard(progress)
-            outcome.error = itemError
-            return Result(outcome: outcome, countedBytes: countedBytes)
-          }
-          let delay = retry.delay(afterAttempt: outcome.attempts, retryAfter: retryAfter, using: &rng)
+          continue
+        case .retry(let delay, let resume):
+          if !resume { transfer.discard(progress) }
           progress.retryStarted()
           do {
             try await Task.sleep(for: delay)
@@ -185,10 +176,13 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
             return Result(outcome: outcome, countedBytes: countedBytes)
           }
           continue
-        case .permanent(let itemError):
-          pool.answered()
+        case .fail(let itemError):
           transfer.discard(progress)
           outcome.error = itemError
+        case .cancel:
+          transfer.discard(progress)
+          outcome.status = .cancelled
+          outcome.error = ItemError(.cancelled, "the job stopped before this item finished")
         }
         return Result(outcome: outcome, countedBytes: countedBytes)
       }
@@ -291,7 +285,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       try transfer.append(chunk)
       progress.bytesStreamed(Int64(chunk.count))
       if let stalled = pace.received(Int64(chunk.count)) {
-        throw StoreError(.network, "the download of \(location) stalled: \(stalled)", isRetryable: true)
+        throw StoreError(.network, "the download of \(location) stalled: \(stalled)", .transient())
       }
     }
     return transfer.expected ?? response.info

@@ -37,7 +37,7 @@ struct Transfer {
       return 0
     }
     guard response.bodyOffset == 0 else {
-      throw StoreError(.storeError, "the store answered from byte \(response.bodyOffset), not \(written)", isRetryable: true, requiresRestart: true)
+      throw StoreError(.storeError, "the store answered from byte \(response.bodyOffset), not \(written)", .restart())
     }
     let discarded = written
     try? file?.close()
@@ -69,7 +69,7 @@ struct Transfer {
 
   func verify(against info: ObjectInfo, location: ObjectLocation) throws {
     if let size = info.size, written < size {
-      throw StoreError(.truncated, "got \(written) of \(size) bytes of \(location)", isRetryable: true)
+      throw StoreError(.truncated, "got \(written) of \(size) bytes of \(location)", .transient())
     }
     if let size = info.size, written > size {
       throw ChecksumFailure(ItemError(.checksumMismatch, "got \(written) bytes of \(location), which declares \(size)"))

@@ -63,22 +63,21 @@ extension StoreError {
       if let cause = cause as? AuthenticationError, !cause.isTransient {
         self.init(.unauthenticated, cause.description)
       } else {
-        self.init(.network, "no answer for \(location): \(cause)", isRetryable: true)
+        self.init(.network, "no answer for \(location): \(cause)", .transient())
       }
     case .api(_, let answer):
       self = answer.storeError(for: location)
     case .generationGone(_, let answer):
       // The pinned generation is gone: the object was replaced or deleted since the first byte. Start over.
       self = answer.storeError(for: location)
-      isRetryable = true
-      requiresRestart = true
+      treatment = .restart(retryAfter: retryAfter)
     case .unusablePartialAnswer:
-      self.init(.storeError, "a partial answer for \(location) has no usable Content-Range", isRetryable: true, requiresRestart: true)
+      self.init(.storeError, "a partial answer for \(location) has no usable Content-Range", .restart())
     case .rangeNotSatisfiable(_, let offset):
-      self.init(.truncated, "\(location) is shorter than the \(offset) bytes already fetched", isRetryable: true, requiresRestart: true)
+      self.init(.truncated, "\(location) is shorter than the \(offset) bytes already fetched", .restart())
     case .malformedHashes:
       // Retryable: a garbled header is more likely a fault on the way than a property of the object.
-      self.init(.storeError, error.description, isRetryable: true)
+      self.init(.storeError, error.description, .transient())
     case .unreadableResource:
       self.init(.storeError, error.description)
     }

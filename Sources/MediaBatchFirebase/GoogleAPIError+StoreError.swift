@@ -18,6 +18,8 @@ extension GoogleAPIError {
     case _ where isRetryable: (code, text) = (.serverError, "server error reading \(object): \(message)")
     default: (code, text) = (.storeError, "reading \(object) failed: \(message)")
     }
-    return StoreError(code, text, isRetryable: isRetryable, retryAfter: retryAfter, isRateLimit: isRateLimit)
+    let treatment: StoreError.Treatment =
+      isRateLimit ? .rateLimited(retryAfter: retryAfter) : isRetryable ? .transient(retryAfter: retryAfter) : .permanent
+    return StoreError(code, text, treatment)
   }
 }

@@ -95,7 +95,7 @@ struct GoogleAPIErrorTests {
     let error = GoogleAPIError(service: .storage, httpStatus: row.http, body: Array(row.body.utf8)).storeError(for: Self.location)
     #expect(error.code == row.code)
     #expect(error.isRetryable == row.retryable)
-    #expect(error.isRateLimit == row.rateLimit)
+    #expect((error.treatment == .rateLimited(retryAfter: error.retryAfter)) == row.rateLimit)
   }
 
   @Test("an empty body still gives a readable message")

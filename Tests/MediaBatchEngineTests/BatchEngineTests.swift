@@ -47,7 +47,7 @@ struct BatchEngineTests {
     let store = ScriptedStore(objects: [
       "u1/images/2": .init(bytes: [], faults: [.fail(StoreError(.notFound, "gone"))]),
       "u2/images/0": .init(
-        bytes: ScriptedStore.bytes(for: "a", count: 3_000), faults: [.fail(StoreError(.serverError, "503", isRetryable: true))]),
+        bytes: ScriptedStore.bytes(for: "a", count: 3_000), faults: [.fail(StoreError(.serverError, "503", .transient()))]),
       "u3/images/1": .init(bytes: ScriptedStore.bytes(for: "b", count: 5_000), faults: [.dropAfter(bytes: 1_234)]),
       "u4/images/0": .init(bytes: ScriptedStore.bytes(for: "c", count: 2_000), faults: [.corrupt, .corrupt, .corrupt]),
     ])

@@ -8,7 +8,7 @@ struct TestSupportTests {
   func scriptedFaults() async throws {
     let bytes = ScriptedStore.bytes(for: "x", count: 600)
     let store = ScriptedStore(objects: [
-      "x": .init(bytes: bytes, faults: [.fail(StoreError(.serverError, "503", isRetryable: true)), .dropAfter(bytes: 10)])
+      "x": .init(bytes: bytes, faults: [.fail(StoreError(.serverError, "503", .transient())), .dropAfter(bytes: 10)])
     ])
     let location = ObjectLocation(bucket: "test", object: "x")
     await #expect(throws: StoreError.self) { try await store.open(location, offset: 0, generation: nil) }

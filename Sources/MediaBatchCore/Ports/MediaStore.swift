@@ -67,30 +67,38 @@ public struct ObjectInfo: Sendable, Hashable {
 
 /// A failure reported by a store, classified so the engine knows whether to retry.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
+  /// What asking again can do: one answer, so no combination of flags can contradict itself.
+  public enum Treatment: Sendable, Hashable {
+    /// Asking again cannot help.
+    case permanent
+    /// Transient: ask again after a backoff, or after `retryAfter` when the store said; the bytes fetched so far are
+    /// kept and the next request asks for the rest.
+    case transient(retryAfter: Duration? = nil)
+    /// Transient, but the bytes fetched so far are no good (the object changed, or an answer cannot be placed): ask
+    /// again from the first byte.
+    case restart(retryAfter: Duration? = nil)
+    /// The store is rate-limiting: ask again later, and slow the whole pool down, not only this item.
+    case rateLimited(retryAfter: Duration? = nil)
+  }
+
   public var code: ItemError.Code
   public var message: String
-  public var isRetryable: Bool
-  /// How long the store asked us to wait (`Retry-After`), if it said.
-  public var retryAfter: Duration?
-  /// A 429 or similar: the whole pool should slow down, not only this item.
-  public var isRateLimit: Bool
-  /// The bytes fetched so far cannot be resumed (the object changed): a retry starts from the first byte.
-  public var requiresRestart: Bool
+  public var treatment: Treatment
 
-  public init(
-    _ code: ItemError.Code,
-    _ message: String,
-    isRetryable: Bool = false,
-    retryAfter: Duration? = nil,
-    isRateLimit: Bool = false,
-    requiresRestart: Bool = false
-  ) {
+  public init(_ code: ItemError.Code, _ message: String, _ treatment: Treatment = .permanent) {
     self.code = code
     self.message = message
-    self.isRetryable = isRetryable
-    self.retryAfter = retryAfter
-    self.isRateLimit = isRateLimit
-    self.requiresRestart = requiresRestart
+    self.treatment = treatment
+  }
+
+  public var isRetryable: Bool { treatment != .permanent }
+
+  /// How long the store asked us to wait (`Retry-After`), if it said.
+  public var retryAfter: Duration? {
+    switch treatment {
+    case .permanent: nil
+    case .transient(let retryAfter), .restart(let retryAfter), .rateLimited(let retryAfter): retryAfter
+    }
   }
 
   public var description: String { "\(code): \(message)" }
