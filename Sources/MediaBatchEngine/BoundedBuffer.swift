@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// A single-producer, single-consumer queue with a fixed capacity: the producer waits when it is full, the consumer
@@ -5,8 +6,7 @@ import Synchronization
 /// users and never holds more.
 final class BoundedBuffer<Element: Sendable>: Sendable {
   private struct State {
-    var items: [Element] = []
-    var head = 0
+    var items = Deque<Element>()
     var finished = false
     var failure: (any Error)?
     var waitingConsumer: CheckedContinuation<Void, Never>?
@@ -25,7 +25,7 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
     while true {
       try Task.checkCancellation()
       let (accepted, consumer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-        guard state.items.count - state.head < capacity else { return (false, nil) }
+        guard state.items.count < capacity else { return (false, nil) }
         state.items.append(element)
         defer { state.waitingConsumer = nil }
         return (true, state.waitingConsumer)
@@ -37,7 +37,7 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
       await withTaskCancellationHandler {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
           let resumeNow = state.withLock { state in
-            if state.items.count - state.head < capacity || Task.isCancelled { return true }
+            if state.items.count < capacity || Task.isCancelled { return true }
             state.waitingProducer = continuation
             return false
           }
@@ -66,13 +66,7 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
   func next() async throws -> Element? {
     while true {
       let (element, done, producer) = state.withLock { state -> (Element?, Bool, CheckedContinuation<Void, Never>?) in
-        if state.head < state.items.count {
-          let element = state.items[state.head]
-          state.head += 1
-          if state.head > 64, state.head * 2 > state.items.count {
-            state.items.removeFirst(state.head)
-            state.head = 0
-          }
+        if let element = state.items.popFirst() {
           defer { state.waitingProducer = nil }
           return (element, false, state.waitingProducer)
         }
@@ -90,7 +84,7 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
       await withTaskCancellationHandler {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
           let resumeNow = state.withLock { state in
-            if state.head < state.items.count || state.finished || Task.isCancelled { return true }
+            if !state.items.isEmpty || state.finished || Task.isCancelled { return true }
             state.waitingConsumer = continuation
             return false
           }

@@ -2,6 +2,9 @@ public import Foundation
 import Synchronization
 
 /// Runs a program as a child process and collects what it prints; for end-to-end tests of the built CLI.
+///
+/// Kept on Foundation's `Process` rather than swift-subprocess for now: the end-to-end suites read standard error
+/// line by line while the child runs, and moving them is a change of its own.
 public final class ChildProcess: @unchecked Sendable {
   // @unchecked: `Process` is not Sendable; every access to it below happens on the thread that owns the object, and
   // the pipes are read by their own reader blocks.

@@ -1,4 +1,3 @@
-import Toolbox
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -43,29 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     try settings.checkOutputIsWritable()
     let lock = try settings.lockOutput(command: "mediabatch serve")
     defer { withExtendedLifetime(lock) {} }
-    let envPort = try environment["MEDIABATCH_PORT"].flatMap { text -> Int? in
-      guard !text.isEmpty else { return nil }
-      guard let value = Int(text) else { throw ValidationError("MEDIABATCH_PORT must be a port number, not \"\(text)\"") }
-      return value
-    }
-    let envStreams = try environment["MEDIABATCH_MAX_EVENT_STREAMS"].flatMap { text -> Int? in
-      guard !text.isEmpty else { return nil }
-      guard let value = Int(text) else { throw ValidationError("MEDIABATCH_MAX_EVENT_STREAMS must be a number, not \"\(text)\"") }
-      return value
-    }
-    let envHosts = (environment["MEDIABATCH_ALLOWED_HOSTS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
-    let configuration = ServerConfiguration(
-      host: host ?? environment["MEDIABATCH_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
-      port: port ?? envPort ?? 8000,
-      apiToken: environment["MEDIABATCH_API_TOKEN"],
-      allowedHosts: allowedHosts.isEmpty ? envHosts.filter { !$0.isEmpty } : allowedHosts,
-      maxEventStreams: maxEventStreams ?? envStreams ?? 64
-    )
-    do {
-      try configuration.validate()
-    } catch {
-      throw ValidationError(error.description)
-    }
+    let configuration = try ServeSettings(host: host, port: port, allowedHosts: allowedHosts, maxEventStreams: maxEventStreams)
+      .configuration(environment: environment)
     let logger = settings.makeLogger(label: "mediabatch")
     let (history, interrupted) = try settings.openJobStore(logger: logger)
     for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "The next job started here")) }

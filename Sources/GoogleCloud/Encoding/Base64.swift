@@ -2,6 +2,9 @@
 ///
 /// Proto3 JSON writes `bytes` in the standard padded alphabet but parsers must also accept the URL-safe alphabet
 /// and missing padding; JWTs need URL-safe output without padding. Foundation covers neither case.
+///
+/// Kept by hand rather than swift-extras-base64: a package for 77 lines, and this decoder's exact tolerance is what
+/// the Firestore-value and `x-goog-hash` fuzz targets check.
 public enum Base64 {
   private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
   private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

@@ -3,6 +3,9 @@
 /// Order is kept because signed JWT headers and claims must serialise exactly as built, and because error
 /// messages read better in source order. Lookups are linear: the objects this client reads are small, and the
 /// parser rejects duplicate keys so the first match is the only one.
+///
+/// Kept by hand rather than swift-collections' `OrderedDictionary`: listing pages parse thousands of small objects,
+/// and hashing every key of each would cost more than the linear lookups it saves.
 public struct JSONObject: Sendable, Hashable, Sequence {
   /// One `"key": value` pair.
   public struct Member: Sendable, Hashable {
