@@ -98,8 +98,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       outcome.error = error.itemError
       return Result(outcome: outcome, countedBytes: countedBytes)
     }
-    var transfer = Transfer(directory: directory, partialName: destination.partialName)
-    defer { if transfer.written > 0 { progress.bytesStreamed(-transfer.written) } }
+    var transfer = Transfer(directory: directory, partialName: destination.partialName, progress: progress)
+    defer { transfer.rollback() }
     if let partial = previous.partial {
       outcome.resumedFrom = await resume(partial, of: item, into: &transfer)
     }
@@ -149,7 +149,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         outcome.status = .downloaded
         outcome.contentType = info.contentType ?? item.contentType
         // The bytes now count as done for good: keep them in the progress total.
-        transfer.written = 0
+        transfer.commit()
         return Result(outcome: outcome, countedBytes: countedBytes, stamp: stamp, placement: placement)
       } catch {
         let decision = attempts.failed(DownloadFailure(error), using: &random)
@@ -160,27 +160,27 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         }
         switch decision.action {
         case .retryNow:
-          transfer.discard(progress)
+          transfer.discard()
           continue
         case .retry(let delay, let resume):
-          if !resume { transfer.discard(progress) }
+          if !resume { transfer.discard() }
           progress.retryStarted()
           do {
             try await Task.sleep(for: delay)
             progress.retryEnded()
           } catch {
             progress.retryEnded()
-            transfer.discard(progress)
+            transfer.discard()
             outcome.status = .cancelled
             outcome.error = ItemError(.cancelled, "the job stopped while this item waited to retry")
             return Result(outcome: outcome, countedBytes: countedBytes)
           }
           continue
         case .fail(let itemError):
-          transfer.discard(progress)
+          transfer.discard()
           outcome.error = itemError
         case .cancel:
-          transfer.discard(progress)
+          transfer.discard()
           outcome.status = .cancelled
           outcome.error = ItemError(.cancelled, "the job stopped before this item finished")
         }
@@ -250,7 +250,6 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       transfer.directory.remove(transfer.partialName)
       return nil
     }
-    progress.bytesStreamed(transfer.written)
     return transfer.written
   }
 
@@ -273,7 +272,6 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     let response = try await store.open(location, offset: transfer.written, generation: transfer.generation)
     let resuming = transfer.written > 0
     let restartedBytes = try transfer.begin(with: response)
-    if restartedBytes > 0 { progress.bytesStreamed(-restartedBytes) }
     if transfer.written == 0, !resuming || restartedBytes > 0, let info = transfer.expected, info.generation != nil {
       jobStore.transferStarted(
         PartialTransfer(jobId: jobId, folder: destination.folder, relativePath: destination.relativePath, location: location, info: info)
@@ -283,7 +281,6 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     for try await chunk in response.body {
       try Task.checkCancellation()
       try transfer.append(chunk)
-      progress.bytesStreamed(Int64(chunk.count))
       if let stalled = pace.received(Int64(chunk.count)) {
         throw StoreError(.network, "the download of \(location) stalled: \(stalled)", .transient())
       }

@@ -3,9 +3,13 @@ import MediaBatchCore
 import Toolbox
 
 /// The state of one item's bytes across attempts: the partial file, how much of it is good, and running checksums.
+///
+/// Its bytes count in the job's progress from the moment they are written (or found, resuming) until they are thrown
+/// away or the item is done: the transfer adds and takes them back itself, through one `InFlightBytes`.
 struct Transfer {
   let directory: OpenDirectory
   let partialName: String
+  private var counted: InFlightBytes
   var file: WritableFile?
   var written: Int64 = 0
   var generation: String?
@@ -15,9 +19,20 @@ struct Transfer {
   var crc = CRC32C()
   var md5: Insecure.MD5?
 
-  init(directory: OpenDirectory, partialName: String) {
+  init(directory: OpenDirectory, partialName: String, progress: ProgressTracker) {
     self.directory = directory
     self.partialName = partialName
+    self.counted = InFlightBytes(progress: progress)
+  }
+
+  /// The bytes are the item's for good (it is done): they stay in the progress count.
+  mutating func commit() {
+    counted.commit()
+  }
+
+  /// Takes the bytes not committed back out of the progress count (the item failed or stopped), keeping the file.
+  mutating func rollback() {
+    counted.rollback()
   }
 
   var md5Hex: String? { md5.map { Array($0.finalize()).hexString } }
@@ -41,6 +56,7 @@ struct Transfer {
     }
     let discarded = written
     try? file?.close()
+    counted.rollback()
     written = 0
     crc = CRC32C()
     file = try directory.createFile(partialName)
@@ -65,6 +81,7 @@ struct Transfer {
       try file?.write(buffer)
     }
     written += Int64(chunk.count)
+    counted.add(Int64(chunk.count))
   }
 
   func verify(against info: ObjectInfo, location: ObjectLocation) throws {
@@ -124,6 +141,7 @@ struct Transfer {
       return false
     }
     written = prefix.size
+    counted.add(prefix.size)
     generation = info.generation
     expected = info
     crc = CRC32C(resumingFrom: prefix.crc32c)
@@ -133,14 +151,39 @@ struct Transfer {
   }
 
   /// Deletes the partial file and takes its bytes back out of the progress count.
-  mutating func discard(_ progress: ProgressTracker) {
+  mutating func discard() {
     try? file?.close()
     file = nil
     directory.remove(partialName)
-    progress.bytesStreamed(-written)
+    counted.rollback()
     written = 0
     generation = nil
     expected = nil
     crc = CRC32C()
+  }
+}
+
+/// Bytes counted in the job's progress before the item they belong to is done: added as they arrive, committed when
+/// the item is, taken back otherwise. The one place a download's byte count changes.
+struct InFlightBytes {
+  let progress: ProgressTracker
+  private(set) var uncommitted: Int64 = 0
+
+  init(progress: ProgressTracker) {
+    self.progress = progress
+  }
+
+  mutating func add(_ bytes: Int64) {
+    progress.bytesStreamed(bytes)
+    uncommitted += bytes
+  }
+
+  mutating func commit() {
+    uncommitted = 0
+  }
+
+  mutating func rollback() {
+    if uncommitted != 0 { progress.bytesStreamed(-uncommitted) }
+    uncommitted = 0
   }
 }
