@@ -32,24 +32,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     var partialName: String { fileName + NameSanitizer.partialSuffix }
   }
 
-  /// What earlier jobs left for an item.
-  struct Previous: Sendable {
-    /// The verified copy the job store records.
-    var recorded: KnownFiles.File?
-    /// The item's entry in the user's manifest, for a folder the job store has no record of.
-    var manifest: ItemOutcome?
-    /// A download an earlier job did not finish.
-    var partial: PartialTransfer?
-
-    static var none: Previous { Previous() }
-
-    /// The record of a complete copy: the job store's, else the manifest's.
-    var completed: ItemOutcome? {
-      if let recorded { return recorded.outcome }
-      guard let manifest, manifest.status == .downloaded || manifest.status == .skipped else { return nil }
-      return manifest
-    }
-  }
+  typealias Previous = PreviousCopy
 
   struct Result: Sendable {
     var outcome: ItemOutcome
@@ -189,39 +172,35 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     }
   }
 
-  /// A copy already in place, still true to the object: no byte needs fetching.
-  ///
-  /// With a record of the file (job store or manifest), the store must report the recorded generation, and the file
-  /// must have the recorded size and CRC32C; when the job store recorded it in a job that ended normally and its
-  /// size and modification time are unchanged, the file is not read again. A file with no record (its job died
-  /// before recording it) counts when its size and CRC32C are those the store declares for the object now.
+  /// A copy already in place, still true to the object: no byte needs fetching. `CopyCheck` says what it takes; this
+  /// asks the store and reads the file accordingly.
   private func existingCopy(
     _ item: MediaItem,
     at destination: Destination,
     previous: Previous
   ) async -> ((outcome: ItemOutcome, recordChanged: Bool), FileStamp)? {
-    guard let directory = try? tree.existingDirectory(destination.directory), let stamp = directory.stamp(destination.fileName) else {
-      return nil
-    }
+    let directory = try? tree.existingDirectory(destination.directory)
+    let stamp = directory?.stamp(destination.fileName)
     var outcome: ItemOutcome
     var recordChanged = true
-    if let record = previous.completed {
-      guard record.localPath == destination.relativePath, record.location == item.location, let generation = record.generation,
-        let size = record.size, let crc32c = record.crc32c, stamp.size == size
+    switch CopyCheck.decide(stamp: stamp, previous: previous, item: item, relativePath: destination.relativePath) {
+    case .fetch:
+      return nil
+    case .recorded(let generation, let size, let crc32c, let readFile):
+      guard let directory, let record = previous.completed,
+        let current = try? await store.currentGeneration(of: item.location), current == generation
       else { return nil }
-      guard let current = try? await store.currentGeneration(of: item.location), current == generation else { return nil }
-      let untouched = previous.recorded.map { $0.recordedByFinishedJob && $0.stamp == stamp } ?? false
-      if !untouched {
+      if readFile {
         guard let local = FileOperations.checksum(destination.fileName, in: directory), local.size == size,
           CRC32C.hex(local.crc32c) == crc32c
         else { return nil }
       }
-      recordChanged = !untouched
+      recordChanged = readFile
       outcome = record
-    } else {
-      guard let info = try? await store.objectInfo(of: item.location), let size = info.size, let crc32c = info.crc32c,
-        stamp.size == size, let local = FileOperations.checksum(destination.fileName, in: directory), local.size == size,
-        local.crc32c == crc32c
+    case .unrecorded:
+      guard let directory, let stamp, let info = try? await store.objectInfo(of: item.location), let size = info.size,
+        let crc32c = info.crc32c, stamp.size == size, let local = FileOperations.checksum(destination.fileName, in: directory),
+        local.size == size, local.crc32c == crc32c
       else { return nil }
       outcome = ItemOutcome(
         id: item.id, kind: item.kind, status: .skipped, location: item.location, generation: info.generation,
@@ -229,6 +208,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
         contentType: info.contentType ?? item.contentType
       )
     }
+    guard let stamp else { return nil }
     outcome.status = .skipped
     outcome.kind = item.kind
     outcome.originalName = item.originalName
@@ -243,7 +223,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   /// Picks up the `.partial` file an earlier job left: kept when the object still has the generation its bytes came
   /// from (the next request asks for the rest), deleted otherwise. Returns the offset the download resumes from.
   private func resume(_ partial: PartialTransfer, of item: MediaItem, into transfer: inout Transfer) async -> Int64? {
-    guard partial.location == item.location, let generation = partial.info.generation,
+    guard case .resume(let generation) = PartialCheck.decide(partial, item: item),
       let current = try? await store.currentGeneration(of: item.location), current == generation,
       transfer.resume(partial.info)
     else {
