@@ -8,28 +8,21 @@ extension SQLiteJobStore: JobHistory {
   public func jobs(cursor: String?, limit: Int) async throws -> StorePage<JobSummary> {
     let before = try cursor.map { cursor throws(InvalidCursor) in try Self.position(cursor) } ?? .max
     return try await writer.read { db in
-      let rows = try Row.fetchAll(
-        db,
-        sql: "SELECT rowid, * FROM jobs WHERE rowid < ? ORDER BY rowid DESC LIMIT ?",
-        arguments: [before, limit + 1]
-      )
-      let jobs = rows.prefix(limit).map(Self.summary)
-      let next = rows.count > limit ? rows[limit - 1]["rowid"] as Int64? : nil
-      return StorePage(elements: Array(jobs), nextCursor: next.map(String.init))
+      let request = JobRow.select(Column.rowID, AllColumns()).filter(Column.rowID < before).order(Column.rowID.desc).limit(limit + 1)
+      return try Self.page(Row.fetchAll(db, request), limit: limit) { try JobRow(row: $0).summary }
     }
   }
 
   public func job(_ id: String) async throws -> JobSummary? {
-    try await writer.read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.summary)
-    }
+    try await writer.read { db in try JobRow.fetchOne(db, key: id)?.summary }
   }
 
   /// The most recent job; with `withFailures`, the most recent one that has failed or cancelled items.
   public func latestJob(withFailures: Bool) async throws -> JobSummary? {
     try await writer.read { db in
-      let filter = withFailures ? "WHERE files_failed > 0 OR files_cancelled > 0" : ""
-      return try Row.fetchOne(db, sql: "SELECT * FROM jobs \(filter) ORDER BY rowid DESC LIMIT 1").map(Self.summary)
+      var request = JobRow.order(Column.rowID.desc)
+      if withFailures { request = request.filter(JobRow.Columns.filesFailed > 0 || JobRow.Columns.filesCancelled > 0) }
+      return try request.fetchOne(db)?.summary
     }
   }
 
@@ -43,35 +36,14 @@ extension SQLiteJobStore: JobHistory {
   ) async throws -> StorePage<UserResult> {
     let after = try Self.position(cursor)
     return try await writer.read { db in
-      var sql = "SELECT rowid, * FROM users WHERE job_id = ? AND rowid > ?"
-      var arguments: StatementArguments = [jobId, after]
-      if let status {
-        sql += " AND status = ?"
-        arguments += [status.rawValue]
-      }
+      var request = UserRow.select(Column.rowID, AllColumns()).filter(UserRow.Columns.jobId == jobId && Column.rowID > after)
+      if let status { request = request.filter(UserRow.Columns.status == status.rawValue) }
       if let errorCode {
-        sql += " AND EXISTS (SELECT 1 FROM items WHERE items.job_id = users.job_id AND items.user_id = users.user_id AND items.error_code = ?)"
-        arguments += [errorCode.rawValue]
+        let failing = ItemRow.select(ItemRow.Columns.userId).filter(ItemRow.Columns.jobId == jobId && ItemRow.Columns.errorCode == errorCode.rawValue)
+        request = request.filter(failing.contains(UserRow.Columns.userId))
       }
-      sql += " ORDER BY rowid LIMIT ?"
-      arguments += [limit + 1]
-      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-      let decoder = JSONDecoder()
-      let users = rows.prefix(limit).map { row in
-        UserResult(
-          userId: row["user_id"],
-          email: row["email"],
-          folder: row["folder"],
-          status: UserResult.Status(rawValue: row["status"]) ?? .failed,
-          filesDownloaded: row["files_downloaded"],
-          filesSkipped: row["files_skipped"],
-          filesFailed: row["files_failed"],
-          bytes: row["bytes"],
-          errors: (try? decoder.decode([UserResult.ErrorEntry].self, from: Data((row["errors"] as String).utf8))) ?? []
-        )
-      }
-      let next = rows.count > limit ? rows[limit - 1]["rowid"] as Int64? : nil
-      return StorePage(elements: users, nextCursor: next.map(String.init))
+      let rows = try Row.fetchAll(db, request.order(Column.rowID).limit(limit + 1))
+      return try Self.page(rows, limit: limit) { try UserRow(row: $0).result }
     }
   }
 
@@ -86,38 +58,33 @@ extension SQLiteJobStore: JobHistory {
   ) async throws -> StorePage<ItemRecord> {
     let after = try Self.position(cursor)
     return try await writer.read { db in
-      var sql = "SELECT rowid, * FROM items WHERE job_id = ? AND rowid > ?"
-      var arguments: StatementArguments = [jobId, after]
-      if let status {
-        sql += " AND status = ?"
-        arguments += [status.rawValue]
-      }
-      if let errorCode {
-        sql += " AND error_code = ?"
-        arguments += [errorCode.rawValue]
-      }
-      if let userId {
-        sql += " AND user_id = ?"
-        arguments += [userId]
-      }
-      sql += " ORDER BY rowid LIMIT ?"
-      arguments += [limit + 1]
-      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-      let items = rows.prefix(limit).map(Self.itemRecord)
-      let next = rows.count > limit ? rows[limit - 1]["rowid"] as Int64? : nil
-      return StorePage(elements: items, nextCursor: next.map(String.init))
+      var request = ItemRow.select(Column.rowID, AllColumns()).filter(ItemRow.Columns.jobId == jobId && Column.rowID > after)
+      if let status { request = request.filter(ItemRow.Columns.status == status.rawValue) }
+      if let errorCode { request = request.filter(ItemRow.Columns.errorCode == errorCode.rawValue) }
+      if let userId { request = request.filter(ItemRow.Columns.userId == userId) }
+      let rows = try Row.fetchAll(db, request.order(Column.rowID).limit(limit + 1))
+      return try Self.page(rows, limit: limit) { try ItemRow(row: $0).record }
     }
   }
 
   /// How many items of a job ended in each status.
   public func itemCounts(ofJob jobId: String) async throws -> [ItemOutcome.Status: Int] {
     try await writer.read { db in
+      let request = ItemRow.select(ItemRow.Columns.status, count(Column.rowID))
+        .filter(ItemRow.Columns.jobId == jobId).group(ItemRow.Columns.status)
       var counts: [ItemOutcome.Status: Int] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM items WHERE job_id = ? GROUP BY status", arguments: [jobId]) {
-        if let status = ItemOutcome.Status(rawValue: row["status"]) { counts[status] = row["n"] }
+      for row in try Row.fetchAll(db, request) {
+        if let status = ItemOutcome.Status(rawValue: row[0]) { counts[status] = row[1] }
       }
       return counts
     }
+  }
+
+  /// The first `limit` of `rows` (fetched with their `rowid`, one more than a page), and the cursor of the next page.
+  static func page<Element>(_ rows: [Row], limit: Int, _ element: (Row) throws -> Element) throws -> StorePage<Element> {
+    let elements = try rows.prefix(limit).map(element)
+    let next = rows.count > limit ? rows[limit - 1][Column.rowID.name] as Int64? : nil
+    return StorePage(elements: elements, nextCursor: next.map(String.init))
   }
 
   /// A cursor is the last row's position; anything else is refused.
@@ -125,37 +92,5 @@ extension SQLiteJobStore: JobHistory {
     guard let cursor else { return 0 }
     guard let position = Int64(cursor), position >= 0 else { throw InvalidCursor(cursor: cursor) }
     return position
-  }
-
-  static func itemRecord(_ row: Row) -> ItemRecord {
-    var outcome = ItemOutcome(
-      id: row["item_id"],
-      kind: MediaKind(row["kind"] as String),
-      status: ItemOutcome.Status(rawValue: row["status"]) ?? .failed
-    )
-    if let bucket = row["bucket"] as String?, let object = row["object"] as String? {
-      outcome.location = ObjectLocation(bucket: bucket, object: object)
-    }
-    outcome.generation = row["generation"]
-    outcome.localPath = row["local_path"]
-    outcome.size = row["size"]
-    outcome.crc32c = row["crc32c"]
-    outcome.md5 = row["md5"]
-    outcome.contentType = row["content_type"]
-    outcome.attempts = row["attempts"]
-    if let code = (row["error_code"] as String?).flatMap(ItemError.Code.init(rawValue:)) {
-      outcome.error = ItemError(code, row["error_message"] ?? "")
-    }
-    outcome.resumedFrom = row["resumed_from"]
-    outcome.unverified = row["unverified"]
-    outcome.contentEncoding = row["content_encoding"]
-    outcome.storedSize = row["stored_size"]
-    return ItemRecord(
-      userId: row["user_id"],
-      folder: row["folder"],
-      outcome: outcome,
-      startedAt: Date(timeIntervalSince1970: row["started_at"]),
-      seconds: row["seconds"]
-    )
   }
 }

@@ -129,14 +129,13 @@ public final class SQLiteJobStore: JobStore {
   /// Call once the output folder's lock is held, when no other process can be running a job here.
   public func markInterruptedJobs() throws -> [JobSummary] {
     try writer.write { db in
-      let rows = try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE status IN ('processing', 'stopping') ORDER BY rowid")
-      try db.execute(
-        sql: "UPDATE jobs SET status = 'interrupted', finished_at = updated_at WHERE status IN ('processing', 'stopping')"
-      )
-      return rows.map { row in
-        var job = Self.summary(row)
+      let running = JobRow.filter([JobStatus.processing.rawValue, JobStatus.stopping.rawValue].contains(JobRow.Columns.status))
+      let jobs = try running.order(Column.rowID).fetchAll(db)
+      try running.updateAll(db, JobRow.Columns.status.set(to: JobStatus.interrupted.rawValue), JobRow.Columns.finishedAt.set(to: JobRow.Columns.updatedAt))
+      return jobs.map { row in
+        var job = row.summary
         job.status = .interrupted
-        job.finishedAt = (row["updated_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
+        job.finishedAt = Date(timeIntervalSince1970: row.updatedAt)
         return job
       }
     }
@@ -145,23 +144,12 @@ public final class SQLiteJobStore: JobStore {
   // MARK: - JobStore: recording
 
   public func jobStarted(_ job: JobSummary) async {
-    let settings = job.settings.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
     await write("job \(job.jobId) started") { db in
-      try db.execute(
-        sql: """
-          INSERT INTO jobs (id, status, source_kind, source_description, source_is_demo, dry_run, settings,
-            started_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          job.jobId, job.status.rawValue, job.source.kind, job.source.description, job.source.isDemo, job.dryRun, settings,
-          job.startedAt.timeIntervalSince1970, Date().timeIntervalSince1970,
-        ]
-      )
+      try JobRow(starting: job).insert(db)
       // Per-user and per-item results are kept for the most recent jobs; the jobs themselves for good.
-      let keep = "SELECT id FROM jobs ORDER BY rowid DESC LIMIT \(Self.jobsWithResultsKept)"
-      try db.execute(sql: "DELETE FROM items WHERE job_id NOT IN (\(keep))")
-      try db.execute(sql: "DELETE FROM users WHERE job_id NOT IN (\(keep))")
+      let kept = JobRow.select(JobRow.Columns.id).order(Column.rowID.desc).limit(Self.jobsWithResultsKept)
+      try ItemRow.filter(!kept.contains(ItemRow.Columns.jobId)).deleteAll(db)
+      try UserRow.filter(!kept.contains(UserRow.Columns.jobId)).deleteAll(db)
     }
   }
 
