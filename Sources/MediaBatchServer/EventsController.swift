@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +22,8 @@ struct EventsController<Context: RequestContext>: Sendable {
   private enum Outbound: Sendable {
     case envelope(EventEnvelope)
     case heartbeat
+    /// The engine's events ended (it is shutting down).
+    case end
   }
 
   @Sendable func stream(_ request: Request, context: Context) async throws -> Response {
@@ -48,35 +51,24 @@ struct EventsController<Context: RequestContext>: Sendable {
           let events = engine.events.subscribe(bufferSize: 64)
           try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
           try await writer.write(ByteBuffer(bytes: SSEFormat.encode(.progress(engine.snapshot()), sequence: nil)))
-          let (outbound, continuation) = AsyncStream.makeStream(of: Outbound.self, bufferingPolicy: .bufferingNewest(64))
-          try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-              group.addTask {
-                for await envelope in events { continuation.yield(.envelope(envelope)) }
-                continuation.finish()
-              }
-              group.addTask {
-                while true {
-                  try await Task.sleep(for: heartbeat)
-                  continuation.yield(.heartbeat)
-                }
-              }
-              var lastEvent = ContinuousClock.now
-              for await item in outbound {
-                switch item {
-                case .envelope(let envelope):
-                  lastEvent = .now
-                  try await writer.write(ByteBuffer(bytes: SSEFormat.encode(envelope.event, sequence: envelope.sequence)))
-                case .heartbeat:
-                  // A write to a client that has gone fails, which ends the stream.
-                  try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                }
-                if ContinuousClock.now - lastEvent >= idleTimeout { break }
-              }
-              group.cancelAll()
+          // The job's events and a heartbeat, until the client goes, the stream idles out or the server shuts down.
+          let heartbeats = AsyncTimerSequence(interval: heartbeat, clock: ContinuousClock()).map { _ in Outbound.heartbeat }
+          let job = chain(events.map { Outbound.envelope($0) }, [Outbound.end].async)
+          let outbound = merge(job, heartbeats).cancelOnGracefulShutdown()
+          var lastEvent = ContinuousClock.now
+          for try await item in outbound {
+            switch item {
+            case .envelope(let envelope):
+              lastEvent = .now
+              try await writer.write(ByteBuffer(bytes: SSEFormat.encode(envelope.event, sequence: envelope.sequence)))
+            case .heartbeat:
+              // A write to a client that has gone fails, which ends the stream.
+              try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            case .end:
+              break
             }
-          } onGracefulShutdown: {
-            continuation.finish()
+            if case .end = item { break }
+            if ContinuousClock.now - lastEvent >= idleTimeout { break }
           }
           try await writer.finish(nil)
         }
