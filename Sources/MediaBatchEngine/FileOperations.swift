@@ -11,8 +11,8 @@ import Toolbox
 
 /// The few POSIX calls the engine writes with: direct, with `errno` kept for the error report.
 ///
-/// Kept on the C calls rather than swift-system's `FileDescriptor`: it has no `openat`, `renameat`, `fstatat` or
-/// `syncfs`, and every file the engine touches is opened relative to a folder it holds, never by path.
+/// Kept on the C calls rather than swift-system's `FileDescriptor`: it has no `openat`, `mkdirat`, `unlinkat`,
+/// `renameat` or `syncfs`, and every file the engine touches is opened relative to a folder it holds, never by path.
 enum FileOperations {
   /// Creates a directory and its parents; an existing directory is fine.
   static func createDirectory(_ path: String) throws(FileSystemError) {
