@@ -176,14 +176,10 @@ let package = Package(
     .testTarget(
       name: "GoogleCloudTests",
       dependencies: [
-        "MediaBatchFirebase",
-        "Toolbox",
-        "MediaBatchDemo",
         "GoogleCloud",
         "MediaBatchCore",
-        "MediaBatchEngine",
-        "MediaBatchJobStore",
-        "MediaBatchTesting",
+        "MediaBatchFirebase",
+        "Toolbox",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -197,7 +193,6 @@ let package = Package(
       dependencies: [
         "MediaBatchFirebase",
         "Toolbox",
-        "MediaBatchDemo",
         "GoogleCloud",
         "MediaBatchCore",
         "MediaBatchEngine",

@@ -1,7 +1,7 @@
-import Toolbox
 import Foundation
 import MediaBatchCore
 import Synchronization
+import Toolbox
 
 #if canImport(Glibc)
   import Glibc

@@ -1,8 +1,8 @@
 import Crypto
-import Toolbox
-import struct Foundation.Date
 import MediaBatchCore
 import Synchronization
+import Toolbox
+import struct Foundation.Date
 
 /// Fetches one item into its final place: streamed to `<name>.partial`, verified, renamed. Every failure ends as an
 /// outcome with a stable code; nothing here throws to the caller.

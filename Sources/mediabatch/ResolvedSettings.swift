@@ -1,12 +1,12 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import GoogleCloud
-import MediaBatchFirebase
-import CoreMetrics
 import Logging
 import MediaBatchCore
 import MediaBatchDemo
 import MediaBatchEngine
+import MediaBatchFirebase
 import MediaBatchJobStore
 
 /// The settings a command runs with: flags over environment over the settings file over defaults, resolved once.

@@ -1,7 +1,7 @@
 import Foundation
 import GoogleCloud
-import MediaBatchFirebase
 import MediaBatchCore
+import MediaBatchFirebase
 import Testing
 
 @Suite("Google API errors", .timeLimit(.minutes(15)))

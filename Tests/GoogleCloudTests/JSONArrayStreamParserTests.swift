@@ -1,4 +1,3 @@
-import MediaBatchDemo
 import GoogleCloud
 import Testing
 import Toolbox

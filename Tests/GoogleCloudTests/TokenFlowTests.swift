@@ -1,15 +1,15 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
-import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MediaBatchCore
+import MediaBatchFirebase
 import Synchronization
 import Testing
-import _CryptoExtras
 import Toolbox
+import _CryptoExtras
 
 @Suite("Access tokens on the wire", .timeLimit(.minutes(15)))
 struct TokenFlowTests {

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
-import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MediaBatchCore
+import MediaBatchFirebase
 import Synchronization
 import Testing
 

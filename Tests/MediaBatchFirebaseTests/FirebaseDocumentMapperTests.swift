@@ -1,6 +1,6 @@
 import GoogleCloud
-import MediaBatchFirebase
 import MediaBatchCore
+import MediaBatchFirebase
 import Testing
 
 @Suite("Firebase documents to items", .timeLimit(.minutes(15)))

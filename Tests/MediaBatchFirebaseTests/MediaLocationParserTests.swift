@@ -1,7 +1,6 @@
 import GoogleCloud
-import MediaBatchFirebase
 import MediaBatchCore
-import MediaBatchDemo
+import MediaBatchFirebase
 import Testing
 import Toolbox
 

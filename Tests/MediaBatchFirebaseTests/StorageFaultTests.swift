@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import GoogleCloud
-import MediaBatchFirebase
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import MediaBatchCore
 import MediaBatchEngine
+import MediaBatchFirebase
 import MediaBatchJobStore
 import MediaBatchTesting
 import Synchronization

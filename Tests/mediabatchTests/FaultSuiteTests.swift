@@ -11,8 +11,9 @@ import Testing
 
 /// The export through a proxy in front of the storage emulator that misbehaves on purpose: on 30 % of the objects,
 /// their first two download attempts get one of nine faults. Every file must end exact, nothing partial may be left,
-/// and the run may take at most 4× the same export through the proxy without faults, plus the time the slowest pair of
-/// faults takes to detect by design (a clean export on an idle machine takes a few seconds, less than that pair alone).
+/// and the run may take at most 4× the same export through the proxy without faults, plus twice the time the slowest
+/// pair of faults takes to detect by design (a clean export on an idle machine takes a few seconds, less than that
+/// pair alone).
 @Suite("Fault suite: a storage server that misbehaves", .oneAtATime, .timeLimit(.minutes(15)))
 struct FaultSuiteTests {
   enum Fault: String, CaseIterable, Sendable {
@@ -180,9 +181,12 @@ struct FaultSuiteTests {
       let ratio = faulted.seconds / max(baselineSeconds, 0.001)
       // The slowest pair of faults an object can meet, detected as designed with --stall-seconds 6: a drip is given up
       // after the 6 s stall window, a stall after the 3 s read timeout, and the backoffs after attempts 1 and 2 wait
-      // up to 1 s and 2 s. No export with such an object can end sooner, however fast the clean one.
+      // up to 1 s and 2 s. No export with such an object can end sooner, however fast the clean one; and the objects
+      // that meet it queue for slots while the 429s have halved the pool, so twice that is allowed. A regression of
+      // the kind this guards against (a slot held by a dripping server, a wait of a read timeout per retry) costs
+      // far more.
       let detection = 6.0 + 3.0 + 1.0 + 2.0
-      let allowed = 4 * baselineSeconds + detection
+      let allowed = 4 * baselineSeconds + 2 * detection
       let kinds = Fault.allCases.map { "\($0.rawValue) \(injected[$0, default: 0])" }.joined(separator: ", ")
       print(
         "fault suite: \(exact) files exact; faults injected: \(injected.values.reduce(0, +)) (\(kinds)); "

@@ -1,5 +1,5 @@
-import Toolbox
 import Crypto
+import Toolbox
 
 /// Turns untrusted names (emails, original file names, ids) into safe single path components.
 ///

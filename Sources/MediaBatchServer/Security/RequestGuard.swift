@@ -1,6 +1,6 @@
-import Toolbox
 import Hummingbird
 import MediaBatchCore
+import Toolbox
 
 /// What every routed request must show before its handler runs: the API token, when the route's access asks for it
 /// and one is set; and, for a request that changes state, a JSON body type (a page on another site cannot send one
