@@ -113,6 +113,25 @@ struct BatchAPITests {
     }
   }
 
+  @Test(
+    "a stop request's body is empty or {}: anything else is refused before it is looked at",
+    arguments: [
+      ("", 409, "no_job_running"), (" \n", 409, "no_job_running"), ("{}", 409, "no_job_running"), (" { } ", 409, "no_job_running"),
+      ("{\"job_id\": \"x\"}", 400, "invalid_body"), ("[]", 400, "invalid_body"), ("{not json", 400, "invalid_body"),
+      ("null", 400, "invalid_body"),
+    ]
+  )
+  func stopBodies(body: String, status: Int, code: String) async throws {
+    let harness = try ServerHarness.demo()
+    defer { harness.directory.remove() }
+    try await harness.application().test(.router) { client in
+      try await client.post(uri: "/batch-process-stop", body: ByteBuffer(string: body)) { response in
+        #expect(response.status.code == status)
+        #expect(response.errorCode == code)
+      }
+    }
+  }
+
   @Test("a known path with the wrong method gets 405 with Allow; an unknown API path gets a JSON 404")
   func methodsAndPaths() async throws {
     let harness = try ServerHarness.demo()

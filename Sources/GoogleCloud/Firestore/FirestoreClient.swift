@@ -28,18 +28,21 @@ public struct FirestoreClient: Sendable {
   /// One page of a collection in name order: up to `limit` documents after `after` (a full document name), with
   /// only `fields` when given. The answer streams in and is decoded element by element.
   public func page(collection: String, fields: [String]?, after: String?, limit: Int) async throws -> [FirestoreDocument] {
-    var query: [String: Any] = [
-      "from": [["collectionId": collection]],
-      "orderBy": [["field": ["fieldPath": "__name__"], "direction": "ASCENDING"]],
-      "limit": limit,
-    ]
+    var query = JSONObject([
+      "from": .array([.object(JSONObject(["collectionId": .string(collection)]))]),
+      "orderBy": .array([
+        .object(JSONObject(["field": .object(JSONObject(["fieldPath": .string("__name__")])), "direction": .string("ASCENDING")]))
+      ]),
+      "limit": .number(String(limit)),
+    ])
     if let fields {
-      query["select"] = ["fields": (fields.isEmpty ? ["__name__"] : fields).map { ["fieldPath": FieldPath.quoted($0)] }]
+      let paths = (fields.isEmpty ? ["__name__"] : fields).map { JSONValue.object(JSONObject(["fieldPath": .string(FieldPath.quoted($0))])) }
+      query.set("select", .object(JSONObject(["fields": .array(paths)])))
     }
     if let after {
-      query["startAt"] = ["values": [["referenceValue": after]], "before": false]
+      query.set("startAt", .object(JSONObject(["values": .array([.object(JSONObject(["referenceValue": .string(after)]))]), "before": .bool(false)])))
     }
-    let body = try JSONSerialization.data(withJSONObject: ["structuredQuery": query])
+    let body = JSONValue.object(JSONObject(["structuredQuery": .object(query)])).serializedBytes()
     return try await retries.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
       var documents: [FirestoreDocument] = []
       try await streamArray(path: "/\(documentsRoot):runQuery", body: body) { element in
@@ -51,13 +54,14 @@ public struct FirestoreClient: Sendable {
 
   /// The number of documents in a collection, by a COUNT aggregation; `nil` when the server cannot say.
   public func count(collection: String) async -> Int? {
-    let query: [String: Any] = [
-      "structuredAggregationQuery": [
-        "structuredQuery": ["from": [["collectionId": collection]]],
-        "aggregations": [["alias": "n", "count": [String: Any]()]],
-      ]
-    ]
-    guard let body = try? JSONSerialization.data(withJSONObject: query) else { return nil }
+    let query = JSONObject([
+      "structuredAggregationQuery": .object(
+        JSONObject([
+          "structuredQuery": .object(JSONObject(["from": .array([.object(JSONObject(["collectionId": .string(collection)]))])])),
+          "aggregations": .array([.object(JSONObject(["alias": .string("n"), "count": .object(JSONObject())]))]),
+        ]))
+    ])
+    let body = JSONValue.object(query).serializedBytes()
     var count: Int?
     do {
       try await streamArray(path: "/\(documentsRoot):runAggregationQuery", body: body) { element in
@@ -79,7 +83,7 @@ public struct FirestoreClient: Sendable {
     try await retries.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
       let remaining = unique.filter { results[$0] == nil }
       guard !remaining.isEmpty else { return }
-      let body = try JSONSerialization.data(withJSONObject: ["documents": remaining])
+      let body = JSONValue.object(JSONObject(["documents": .array(remaining.map { .string($0) })])).serializedBytes()
       try await streamArray(path: "/projects/\(projectID)/databases/\(databaseID)/documents:batchGet", body: body) { element in
         let response = try BatchGetResponse(json: element)
         switch response.result {
@@ -95,7 +99,7 @@ public struct FirestoreClient: Sendable {
   // MARK: - Transport
 
   /// POSTs `body` and feeds every element of the streamed JSON array answer to `handle` as it completes.
-  private func streamArray(path: String, body: Data, _ handle: (JSONValue) throws -> Void) async throws {
+  private func streamArray(path: String, body: [UInt8], _ handle: (JSONValue) throws -> Void) async throws {
     let url = baseURL + path
     var request = HTTPClientRequest(url: url)
     request.method = .POST
