@@ -12,13 +12,17 @@ extension StringProtocol {
 extension Sequence<UInt8> {
   /// Lowercase hex digits.
   public var hexString: String {
-    var result = ""
+    var digits: [UInt8] = []
+    digits.reserveCapacity(underestimatedCount * 2)
     for byte in self {
-      result.append(Self.hexDigits[Int(byte >> 4)])
-      result.append(Self.hexDigits[Int(byte & 0x0F)])
+      digits.append(HexDigits.lowercase[Int(byte >> 4)])
+      digits.append(HexDigits.lowercase[Int(byte & 0x0F)])
     }
-    return result
+    return String(decoding: digits, as: UTF8.self)
   }
+}
 
-  private static var hexDigits: [Character] { Array("0123456789abcdef") }
+/// A stored table: a protocol extension can only compute a static property, which would build it again per digit.
+private enum HexDigits {
+  static let lowercase: [UInt8] = Array("0123456789abcdef".utf8)
 }

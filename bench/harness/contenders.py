@@ -15,7 +15,8 @@ from . import measure
 from .datasets import DataSet
 from .servers import BENCH_DIR, gcloud_env
 
-MEDIABATCH_STATE = (".mediabatch", "manifest.json")
+# What MediaBatch keeps beside the media: its job store, each user's manifest and folder owner record.
+MEDIABATCH_STATE = (".mediabatch", "manifest.json", ".mediabatch-owner")
 
 # What a contender runs: the command line, its environment, and the file to read as stdin (None: no input).
 Command = tuple[list[str], dict[str, str], str | None]

@@ -66,8 +66,12 @@ public enum NameSanitizer {
 
   /// Eight hex digits derived from an id: the same on every run, different for different ids.
   public static func stableSuffix(for id: String, length: Int = 8) -> String {
-    let digest = SHA256.hash(data: Array(id.utf8))
-    return String(digest.hexString.prefix(length))
+    String(stableDigest(for: id).prefix(length))
+  }
+
+  /// The 64 hex digits every `stableSuffix(for: id)` is a prefix of.
+  public static func stableDigest(for id: String) -> String {
+    SHA256.hash(data: Array(id.utf8)).hexString
   }
 
   /// Shortens a name to at most `limit` UTF-8 bytes, keeping a short extension and whole characters.

@@ -57,8 +57,9 @@ public struct UserFolderNames: Sendable {
   /// suffixes derived from the user id (the same on every run), the first free one wins.
   public static func candidates(userId: String, email: String?) -> [String] {
     let base = baseName(userId: userId, email: email)
-    let suffixes = [8, 16, 64].map { NameSanitizer.stableSuffix(for: userId, length: $0) }
-      + (2...64).map { NameSanitizer.stableSuffix(for: userId) + "-\($0)" }
+    // Every suffix is a prefix of one digest: hashed once per user, not once per candidate.
+    let digest = NameSanitizer.stableDigest(for: userId)
+    let suffixes = [8, 16, 64].map { String(digest.prefix($0)) } + (2...64).map { String(digest.prefix(8)) + "-\($0)" }
     return [base] + suffixes.map { suffixed(base, $0) }
   }
 
