@@ -26,7 +26,7 @@ WrkFigures = tuple[float, float, int]
 
 @dataclass
 class Context:
-    """Where a contender runs: the data set, the storage URL (nginx, or the latency proxy), scratch space."""
+    """Where a contender runs: the data set, the storage URL (nginx, delayed in latency mode), scratch space."""
 
     dataset: DataSet
     storage_url: str

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import NoReturn
 
 from . import contenders, datasets, measure, report
-from .servers import BENCH_DIR, REPO_DIR, FirestoreEmulator, LatencyProxy, Nginx
+from .servers import BENCH_DIR, REPO_DIR, FirestoreEmulator, Nginx
 
 ALL_DATASETS = ("small", "large", "mixed")
 MEDIABATCH_DEFAULT_CONCURRENCY = 32
@@ -179,14 +179,11 @@ class Bench:
         log(f"{section} / wrk -c{connections}: {sorted(f[0] for f in figures)[len(figures) // 2]:.0f} requests/s")
 
     def latency_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator) -> None:
-        nginx = Nginx(dataset, self.work).start()
-        proxy = LatencyProxy(
-            nginx.port, self.args.latency_ms, os.path.join(self.work, "logs", "latency-proxy.log")
-        ).start()
+        nginx = Nginx(dataset, self.work, latency_ms=self.args.latency_ms).start()
         section = "latency"
         try:
-            log(f"latency mode: {self.args.latency_ms} ms per request, proxy on {proxy.url}")
-            ctx = contenders.Context(dataset, proxy.url, firestore.host, self.work, self.mediabatch)
+            log(f"latency mode: nginx holds every storage request {self.args.latency_ms} ms, on {nginx.url}")
+            ctx = contenders.Context(dataset, nginx.url, firestore.host, self.work, self.mediabatch)
             self.warm_up(ctx, section)
             self.interleaved(
                 ctx,
@@ -200,7 +197,6 @@ class Bench:
             )
             self.wrk(ctx, section, MEDIABATCH_DEFAULT_CONCURRENCY)
         finally:
-            proxy.stop()
             nginx.stop()
 
     def demo_memory(self) -> None:

@@ -401,8 +401,9 @@ def markdown(results: Results) -> str:
         add(f"## Latency mode: {results.latency_ms:g} ms added to every storage request (small data set)")
         add("")
         add(
-            f"A proxy (`bench/latency_proxy.py`) holds each request {results.latency_ms:g} ms before passing it to "
-            "nginx; Firestore is not delayed. At concurrency C a client can reach at most C ÷ latency requests/s: "
+            f"nginx holds each storage request {results.latency_ms:g} ms before answering it (Debian's lua module, "
+            "`ngx.sleep`, which does not block the worker); Firestore is not delayed. At concurrency C a client can "
+            "reach at most C ÷ latency requests/s: "
             f"{32 / (results.latency_ms / 1000):,.0f}/s at 32. "
             "MediaBatch runs with its default concurrency (32); curl and rclone are given the same 32."
         )
@@ -410,7 +411,7 @@ def markdown(results: Results) -> str:
         add(section_table(results, "latency"))
         add("")
         if "latency" in results.wrk:
-            add("Ceiling through the proxy: " + wrk_line(results.wrk["latency"]))
+            add("Ceiling of the delayed server: " + wrk_line(results.wrk["latency"]))
             add("")
     if results.demo:
         users, sample, error = results.demo

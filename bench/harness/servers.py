@@ -1,11 +1,10 @@
-"""The servers a benchmark run starts and stops: nginx (one per data set), the Firestore emulator, the latency proxy."""
+"""The servers a benchmark run starts and stops: nginx (one per data set, and a delayed one), the Firestore emulator."""
 
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -61,9 +60,13 @@ def read_ready_line(process: subprocess.Popen[str], what: str, timeout: float = 
 class Nginx:
     """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template)."""
 
-    def __init__(self, dataset: datasets.DataSet, work_dir: str, access_log: bool = False) -> None:
+    def __init__(
+        self, dataset: datasets.DataSet, work_dir: str, access_log: bool = False, latency_ms: float = 0
+    ) -> None:
         self.dataset = dataset
-        self.work = os.path.join(work_dir, "nginx-" + dataset.spec.name)
+        self.latency_ms = latency_ms
+        name = dataset.spec.name + (f"-latency-{latency_ms:g}ms" if latency_ms > 0 else "")
+        self.work = os.path.join(work_dir, "nginx-" + name)
         self.access_log = os.path.join(self.work, "access.log") if access_log else None
         self.port: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
@@ -78,6 +81,8 @@ class Nginx:
         with open(os.path.join(BENCH_DIR, "nginx.conf.template"), encoding="utf-8") as f:
             config = f.read()
         log = f"{self.access_log} bench" if self.access_log else "off"
+        # Latency mode: every storage request waits before it is answered, without blocking the worker.
+        delay = f"access_by_lua_block {{ ngx.sleep({self.latency_ms / 1000:.6f}) }}" if self.latency_ms > 0 else ""
         for key, value in (
             ("@WORK@", self.work),
             ("@DATA@", self.dataset.root),
@@ -85,6 +90,8 @@ class Nginx:
             ("@GENERATION@", datasets.GENERATION),
             ("@ACCESS_LOG@", log),
             ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER),
+            ("@MODULES@", LUA_MODULES if self.latency_ms > 0 else ""),
+            ("@DELAY@", delay),
         ):
             config = config.replace(key, value)
         path = os.path.join(self.work, "nginx.conf")
@@ -114,50 +121,17 @@ class Nginx:
                 self.process.wait()
 
 
+# Debian's lua module (libnginx-mod-http-lua) and the development kit it needs, for latency mode.
+LUA_MODULES = (
+    "load_module /usr/lib/nginx/modules/ndk_http_module.so;\nload_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"
+)
+
+
 def nginx_binary() -> str:
     for candidate in ("/usr/sbin/nginx", "/usr/bin/nginx"):
         if os.path.exists(candidate):
             return candidate
     return "nginx"
-
-
-class LatencyProxy:
-    def __init__(self, upstream_port: int | None, latency_ms: float, log_path: str) -> None:
-        self.log_path = log_path
-        self.upstream_port = upstream_port
-        self.latency_ms = latency_ms
-        self.process: subprocess.Popen[str] | None = None
-        self.port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Self:
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                os.path.join(BENCH_DIR, "latency_proxy.py"),
-                "--upstream",
-                f"127.0.0.1:{self.upstream_port}",
-                "--latency-ms",
-                str(self.latency_ms),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        self.port = read_ready_line(self.process, "the latency proxy", timeout=20)
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-        if self.process:
-            self.log.close()
 
 
 def gcloud_env(config_dir: str) -> dict[str, str]:

@@ -486,7 +486,7 @@ def test_markdown_holds_every_part_in_order(tmp_path: Path) -> None:
     assert "| rclone copy --transfers 32 (rclone's best) | 3 | 2.00 | 500 | 50 |" in text
     assert "| rclone copy --transfers 32 | 2 of 3 | 3.00 |" in text
     assert "Server ceiling: `wrk -t2 -c64 -d5s` on one 64 KiB object: 9,000 requests/s, 590 MB/s (1 runs)." in text
-    assert "Ceiling through the proxy: `wrk -t2 -c32 -d5s`" in text
+    assert "Ceiling of the delayed server: `wrk -t2 -c32 -d5s`" in text
     assert "requests/s: 1,600/s at 32." in text
     assert (
         "`mediabatch run --source demo --demo-users 5,000`: 25,000 files, 500 MB in 12.0 s, 20.0 CPU s, "
