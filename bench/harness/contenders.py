@@ -90,8 +90,15 @@ def expect_output(ctx: Context, sample: measure.Sample, files: int, total: int, 
 class MediaBatch(Contender):
     """`mediabatch run --source firebase` reading the Firestore emulator, downloading from nginx (defaults)."""
 
-    def __init__(self, mode: Literal["full", "dry-run", "rerun"] = "full", with_rerun: bool = False) -> None:
+    def __init__(
+        self,
+        mode: Literal["full", "dry-run", "rerun"] = "full",
+        with_rerun: bool = False,
+        concurrency: int | None = None,
+    ) -> None:
         self.mode = mode  # full | dry-run | rerun
+        # None: MediaBatch's default (32).
+        self.concurrency = concurrency
         # With a rerun, every full run is followed by an unchanged rerun over the same folder (measured apart).
         self.rerun = MediaBatch("rerun") if with_rerun else None
         self.name = "mediabatch" if mode == "full" else "mediabatch-" + mode
@@ -100,6 +107,9 @@ class MediaBatch(Contender):
             "dry-run": "MediaBatch --dry-run (listing + metadata)",
             "rerun": "MediaBatch unchanged rerun",
         }[mode]
+        if concurrency is not None:
+            self.name += f"-c{concurrency}"
+            self.label += f" --concurrency {concurrency}"
 
     def command(self, ctx: Context, out: str) -> Command:
         spec = ctx.dataset.spec
@@ -118,6 +128,8 @@ class MediaBatch(Contender):
         ]
         if self.mode == "dry-run":
             command.append("--dry-run")
+        if self.concurrency is not None:
+            command += ["--concurrency", str(self.concurrency)]
         env = clean_env({"FIRESTORE_EMULATOR_HOST": ctx.firestore_host, "STORAGE_EMULATOR_HOST": ctx.storage_url})
         return command, env, None
 

@@ -23,6 +23,7 @@ from .servers import BENCH_DIR, REPO_DIR, FirestoreEmulator, Nginx
 
 ALL_DATASETS = ("small", "large", "mixed")
 MEDIABATCH_DEFAULT_CONCURRENCY = 32
+LATENCY_HIGH_CONCURRENCY = 128
 
 
 def log(message: str) -> None:
@@ -193,6 +194,10 @@ class Bench:
                     contenders.MediaBatch("full"),
                     contenders.CurlParallel(MEDIABATCH_DEFAULT_CONCURRENCY),
                     contenders.Rclone(MEDIABATCH_DEFAULT_CONCURRENCY),
+                    # Where the round trip, not the client, should decide: four times the requests in flight.
+                    contenders.MediaBatch("full", concurrency=LATENCY_HIGH_CONCURRENCY),
+                    contenders.CurlParallel(LATENCY_HIGH_CONCURRENCY),
+                    contenders.Rclone(LATENCY_HIGH_CONCURRENCY),
                 ],
             )
             self.wrk(ctx, section, MEDIABATCH_DEFAULT_CONCURRENCY)
