@@ -33,6 +33,8 @@ struct FaultSuiteTests {
     let attempts = Mutex<[String: Int]>([:])
     let injected = Mutex<[Fault: Int]>([:])
     let enabled: Bool
+    /// What a stalled answer waits for after its first bytes: released when the export through this proxy is over.
+    let silence = Silence()
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -120,9 +122,9 @@ struct FaultSuiteTests {
         let head = bytes.prefix(1_024)
         return Response(status: status, headers: headers, body: ResponseBody { writer in
           try await writer.write(ByteBuffer(bytes: head))
-          // Nothing more: the client's read timeout (3 s, half the stall time) ends it. The silence is the fault
-          // being modelled (a server that stops sending), not a wait of the test's: nothing here waits on it.
-          try await Task.sleep(for: .seconds(10))
+          // Nothing more until the export is over: the client's read timeout (3 s, half the stall time) ends the
+          // attempt; the test then releases the silence, and the answer ends without its bytes.
+          await ledger.silence.wait()
           throw CancellationError()
         })
       default:
@@ -161,8 +163,10 @@ struct FaultSuiteTests {
         try await export(harness, through: try #require(client.port), into: directory.appending("clean"))
       }
       let ledger = Ledger(enabled: true)
+      defer { ledger.silence.release() }
       let faulted = try await Self.proxy(upstream: upstream, ledger: ledger).test(.live) { client in
-        try await export(harness, through: try #require(client.port), into: directory.appending("faulted"))
+        defer { ledger.silence.release() }
+        return try await export(harness, through: try #require(client.port), into: directory.appending("faulted"))
       }
       let after = try await Self.proxy(upstream: upstream, ledger: clean).test(.live) { client in
         try await export(harness, through: try #require(client.port), into: directory.appending("clean-again"))

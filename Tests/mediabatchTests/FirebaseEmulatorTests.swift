@@ -125,8 +125,8 @@ struct FirebaseEmulatorTests {
     await harness.stop()
   }
 
-  /// Checks an export against what the emulators were seeded with: every object expected to download is on disk with the seeded bytes
-  /// (SHA-256), every bad case is its error. Returns how many files were verified.
+  /// Checks an export against what was loaded into the emulators: every object expected to download is on disk with
+  /// the uploaded bytes (SHA-256), every bad case is its error. Returns how many files were verified.
   func check(output: String, against seed: SeedManifest) throws -> Int {
     let report = try ExportVerifier(root: output).verify()
     #expect(report.problems.isEmpty, "\(report.problems.prefix(5))")

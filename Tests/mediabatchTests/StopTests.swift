@@ -100,32 +100,3 @@ struct StopTests {
     #expect(!verify.output.contains("partial"), "a partial file was left: \(verify.output)")
   }
 }
-
-/// Holds requests until released.
-final class Silence: Sendable {
-  private struct State {
-    var released = false
-    var waiting: [CheckedContinuation<Void, Never>] = []
-  }
-
-  private let state = Mutex(State())
-
-  func release() {
-    let waiting = state.withLock { state in
-      state.released = true
-      defer { state.waiting.removeAll() }
-      return state.waiting
-    }
-    for continuation in waiting { continuation.resume() }
-  }
-
-  func wait() async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let releasedAlready = state.withLock { state in
-        if !state.released { state.waiting.append(continuation) }
-        return state.released
-      }
-      if releasedAlready { continuation.resume() }
-    }
-  }
-}

@@ -315,7 +315,7 @@ class DataSet:
         bucket, other = args.bucket, args.other_bucket
         rng = self.rng
 
-        # Hostile object names, read through every location field and original-name field of DESIGN §2.
+        # Hostile object names, read through every location field and original-name field the Firebase schema reads.
         location_fields = ("storagePath", "storage_path", "path", "fullPath", "filePath")
         name_fields = ("originalName", "original_name", "fileName", "filename", "name", None)
         images = []
