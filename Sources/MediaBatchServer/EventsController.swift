@@ -56,7 +56,7 @@ struct EventsController<Context: RequestContext>: Sendable {
           let job = chain(events.map { Outbound.envelope($0) }, [Outbound.end].async)
           let outbound = merge(job, heartbeats).cancelOnGracefulShutdown()
           var lastEvent = ContinuousClock.now
-          for try await item in outbound {
+          streaming: for try await item in outbound {
             switch item {
             case .envelope(let envelope):
               lastEvent = .now
@@ -65,9 +65,8 @@ struct EventsController<Context: RequestContext>: Sendable {
               // A write to a client that has gone fails, which ends the stream.
               try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
             case .end:
-              break
+              break streaming
             }
-            if case .end = item { break }
             if ContinuousClock.now - lastEvent >= idleTimeout { break }
           }
           try await writer.finish(nil)

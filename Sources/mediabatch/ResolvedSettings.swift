@@ -34,15 +34,9 @@ struct ResolvedSettings {
     _ options: SourceOptions, export: ExportOptions? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
     defaultLogLevel: Logger.Level
   ) throws {
-    func value(_ name: String) -> String? {
-      guard let text = environment[name], !text.isEmpty else { return nil }
-      return text
-    }
-    func integer(_ name: String) throws -> Int? {
-      guard let text = value(name) else { return nil }
-      guard let number = Int(text) else { throw ValidationError("\(name) must be a whole number, not \"\(text)\"") }
-      return number
-    }
+    let variables = EnvironmentValues(variables: environment)
+    func value(_ name: String) -> String? { variables.string(name) }
+    func integer(_ name: String) throws -> Int? { try variables.integer(name) }
     let file = try SettingsFile.load(options.config)
 
     var google = GoogleCloudEnvironment(environment: environment) { FileManager.default.fileExists(atPath: $0) }

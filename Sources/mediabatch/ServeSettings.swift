@@ -10,18 +10,14 @@ struct ServeSettings {
   var maxEventStreams: Int?
 
   func configuration(environment: [String: String]) throws -> ServerConfiguration {
-    func number(_ name: String, _ what: String) throws -> Int? {
-      guard let text = environment[name], !text.isEmpty else { return nil }
-      guard let value = Int(text) else { throw ValidationError("\(name) must be \(what), not \"\(text)\"") }
-      return value
-    }
-    let environmentHosts = (environment["MEDIABATCH_ALLOWED_HOSTS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
+    let variables = EnvironmentValues(variables: environment)
+    let environmentHosts = (variables.string("MEDIABATCH_ALLOWED_HOSTS") ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
     let configuration = ServerConfiguration(
-      host: host ?? environment["MEDIABATCH_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
-      port: try port ?? number("MEDIABATCH_PORT", "a port number") ?? 8000,
+      host: host ?? variables.string("MEDIABATCH_HOST") ?? "127.0.0.1",
+      port: try port ?? variables.integer("MEDIABATCH_PORT", what: "a port number") ?? 8000,
       apiToken: environment["MEDIABATCH_API_TOKEN"],
       allowedHosts: allowedHosts.isEmpty ? environmentHosts.filter { !$0.isEmpty } : allowedHosts,
-      maxEventStreams: try maxEventStreams ?? number("MEDIABATCH_MAX_EVENT_STREAMS", "a number") ?? 64
+      maxEventStreams: try maxEventStreams ?? variables.integer("MEDIABATCH_MAX_EVENT_STREAMS", what: "a number") ?? 64
     )
     do {
       try configuration.validate()
