@@ -233,6 +233,8 @@ let package = Package(
       name: "mediabatchTests",
       dependencies: [
         "Toolbox",
+        "GoogleCloud",
+        "MediaBatchFirebase",
         "MediaBatchDemo",
         "MediaBatchCore",
         "MediaBatchJobStore",

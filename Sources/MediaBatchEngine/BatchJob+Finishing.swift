@@ -57,11 +57,22 @@ extension BatchJob {
     var result = UserResult(userId: finished.user.id, email: finished.user.email, folder: finished.folder, outcomes: outcomes)
     // A user without a folder (it could not be claimed) has no manifest either.
     if let tree, !finished.folder.isEmpty {
-      let manifest = UserManifest(jobId: id, source: source.info.kind, generatedAt: Date(), result: result, items: outcomes)
+      let digest = ManifestDigest.of(result, source: source.info.kind, items: outcomes)
       do {
-        try tree.directory(finished.folder, create: true).writeAtomically(Array(try manifest.encoded()), to: OutputLayout.manifestFileName)
+        let directory = try tree.directory(finished.folder, create: true)
+        // The manifest an earlier job wrote says the same and is as it wrote it: left alone.
+        let unchanged = finished.previousManifest.map {
+          $0.digest == digest && directory.stamp(OutputLayout.manifestFileName) == $0.stamp
+        } ?? false
+        if !unchanged {
+          let manifest = UserManifest(jobId: id, source: source.info.kind, generatedAt: Date(), result: result, items: outcomes)
+          try directory.writeAtomically(manifest.encoded(), to: OutputLayout.manifestFileName)
+          if let stamp = directory.stamp(OutputLayout.manifestFileName) {
+            jobStore.manifestWritten(ManifestRecord(folder: finished.folder, digest: digest, stamp: stamp, jobId: id))
+          }
+        }
       } catch {
-        let itemError = (error as? FileSystemError)?.itemError ?? ItemError(.ioError, "manifest: \(error)")
+        let itemError = error.itemError
         if itemError.code == .diskFull { failure.fail(JobFailure.diskFull(root: layout.root, itemError.message), stopping: stop) }
         logger.error("manifest not written", metadata: ["mediabatch.user.id": "\(finished.user.id)", "error": "\(error)"])
         result.status = .failed

@@ -9,6 +9,8 @@ extension BatchJob {
     /// Items a retry job keeps as they are: complete in an earlier job.
     var kept: [ItemOutcome] = []
     var knownBytes: Int64 = 0
+    /// The manifest an earlier job wrote into the user's folder.
+    var previousManifest: ManifestRecord?
     var count: Int { items.count + unresolved.count + kept.count }
   }
 
@@ -17,6 +19,7 @@ extension BatchJob {
   func plan(_ user: SourceUser, folder: String, retrying: Set<String>?) async -> Plan {
     var plan = Plan()
     let known = tree == nil ? .none : await jobStore.knownFiles(folder: folder)
+    plan.previousManifest = known.manifest
     // The manifest speaks for folders the job store has no record of (exported before it existed, or elsewhere).
     let manifest = known.files.isEmpty ? tree.map { PreviousExport.outcomes(in: $0, folder: folder) } ?? [:] : [:]
     var names: [MediaKind: ItemFileNames] = [:]
@@ -60,6 +63,39 @@ extension BatchJob {
       plan.knownBytes = plan.knownBytes.saturatingAdding(item.declaredSize ?? 0)
     }
     plan.unresolved += user.unresolved.filter { settings.includes($0.kind) }
+    if tree != nil { attachListings(to: &plan) }
     return plan
+  }
+
+  /// Gives the user's recorded copies one listing of the folder their objects share, when there are enough of them
+  /// to be worth it: a rerun then asks for one page of generations instead of one request per object.
+  private func attachListings(to plan: inout Plan) {
+    var recorded: [String: [Int]] = [:]
+    for (index, (item, destination, previous)) in plan.items.enumerated() {
+      guard let record = previous.completed, record.generation != nil, record.location == item.location,
+        record.localPath == destination.relativePath
+      else { continue }
+      recorded[item.location.bucket, default: []].append(index)
+    }
+    for (bucket, indices) in recorded where indices.count >= 2 {
+      guard let prefix = GenerationListing.sharedFolder(of: indices.map { plan.items[$0].0.location.object }),
+        listingBudget.isWorthListing(bucket, prefix)
+      else { continue }
+      // A folder that holds many more objects than the user's is not theirs alone: ask object by object instead,
+      // for this user and every later one that shares it.
+      let limit = max(1_000, indices.count * 10)
+      let store = self.store
+      let budget = listingBudget
+      let listing = GenerationListing(bucket: bucket, prefix: prefix) {
+        do {
+          if let listed = try await store.currentGenerations(inBucket: bucket, prefix: prefix, limit: limit) { return listed }
+          budget.markTooLarge(bucket, prefix)
+        } catch {
+          // A failed listing is no reason to stop listing: this user's objects are asked one by one.
+        }
+        return nil
+      }
+      for index in indices { plan.items[index].previous.listing = listing }
+    }
   }
 }

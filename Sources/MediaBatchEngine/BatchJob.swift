@@ -24,6 +24,8 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   let status: @Sendable () -> JobStatus
   /// Set when the job must end as a whole (a full disk).
   let failure = JobFailure()
+  /// Prefixes not worth listing again.
+  let listingBudget = ListingBudget()
 
 
   private enum Child: Sendable {
@@ -80,7 +82,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
           }
           let plan = await plan(user, folder: folder, retrying: retrying?[user.id])
           progress.userListed(id: user.id, name: user.displayName, files: plan.count, knownBytes: plan.knownBytes)
-          if let finished = ledger.open(user, folder: folder, expected: plan.count) {
+          if let finished = ledger.open(user, folder: folder, expected: plan.count, previousManifest: plan.previousManifest) {
             await finishUser(finished)
             continue
           }

@@ -9,6 +9,8 @@ struct PreviousCopy: Sendable {
   var manifest: ItemOutcome?
   /// A download an earlier job did not finish.
   var partial: PartialTransfer?
+  /// The listing that tells the recorded object's current generation, when the user's recorded copies share one.
+  var listing: GenerationListing?
 
   static var none: PreviousCopy { PreviousCopy() }
 

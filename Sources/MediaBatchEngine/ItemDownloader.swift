@@ -188,7 +188,7 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
       return nil
     case .recorded(let generation, let size, let crc32c, let readFile):
       guard let directory, let record = previous.completed,
-        let current = try? await store.currentGeneration(of: item.location), current == generation
+        let current = await currentGeneration(of: item.location, previous: previous), current == generation
       else { return nil }
       if readFile {
         guard let local = FileOperations.checksum(destination.fileName, in: directory), local.size == size,
@@ -218,6 +218,16 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
     outcome.error = nil
     outcome.resumedFrom = nil
     return ((outcome, recordChanged), stamp)
+  }
+
+  /// The object's current generation: from the user's listing when there is one, else asked of the object alone.
+  /// `nil` when the object is gone or the store cannot tell.
+  private func currentGeneration(of location: ObjectLocation, previous: Previous) async -> String? {
+    switch await previous.listing?.generation(of: location) ?? .unknown {
+    case .current(let generation): generation
+    case .absent: nil
+    case .unknown: try? await store.currentGeneration(of: location)
+    }
   }
 
   /// Picks up the `.partial` file an earlier job left: kept when the object still has the generation its bytes came

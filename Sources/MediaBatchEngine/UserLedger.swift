@@ -8,6 +8,8 @@ final class UserLedger: Sendable {
     var user: SourceUser
     var folder: String
     var expected: Int
+    /// The manifest an earlier job wrote into the folder.
+    var previousManifest: ManifestRecord?
     var outcomes: [ItemOutcome] = []
   }
 
@@ -15,15 +17,18 @@ final class UserLedger: Sendable {
   struct FinishedUser: Sendable {
     var user: SourceUser
     var folder: String
+    var previousManifest: ManifestRecord?
     var outcomes: [ItemOutcome]
   }
 
   private let users = Mutex<[String: OpenUser]>([:])
 
   /// Opens a user expecting `expected` outcomes. A user with none is finished at once.
-  func open(_ user: SourceUser, folder: String, expected: Int) -> FinishedUser? {
-    if expected == 0 { return FinishedUser(user: user, folder: folder, outcomes: []) }
-    users.withLock { $0[user.id] = OpenUser(user: user, folder: folder, expected: expected) }
+  func open(_ user: SourceUser, folder: String, expected: Int, previousManifest: ManifestRecord? = nil) -> FinishedUser? {
+    if expected == 0 { return FinishedUser(user: user, folder: folder, previousManifest: previousManifest, outcomes: []) }
+    users.withLock {
+      $0[user.id] = OpenUser(user: user, folder: folder, expected: expected, previousManifest: previousManifest)
+    }
     return nil
   }
 
@@ -37,7 +42,7 @@ final class UserLedger: Sendable {
         return nil
       }
       users.removeValue(forKey: userId)
-      return FinishedUser(user: open.user, folder: open.folder, outcomes: open.outcomes)
+      return FinishedUser(user: open.user, folder: open.folder, previousManifest: open.previousManifest, outcomes: open.outcomes)
     }
   }
 }

@@ -34,6 +34,26 @@ struct FileRow: Codable, FetchableRecord, PersistableRecord {
     static let jobId = Column(CodingKeys.jobId)
   }
 
+  /// Written column by column, as `ItemRow` is: one row per file.
+  func encode(to container: inout PersistenceContainer) {
+    container["folder"] = folder
+    container["kind"] = kind
+    container["item_id"] = itemId
+    container["local_path"] = localPath
+    container["bucket"] = bucket
+    container["object"] = object
+    container["generation"] = generation
+    container["size"] = size
+    container["crc32c"] = crc32c
+    container["md5"] = md5
+    container["content_type"] = contentType
+    container["job_id"] = jobId
+    container["modified_ns"] = modifiedNs
+    container["unverified"] = unverified
+    container["content_encoding"] = contentEncoding
+    container["stored_size"] = storedSize
+  }
+
   /// The row of a verified file, or `nil` for an item that left none.
   init?(_ finished: FinishedItem) {
     let o = finished.outcome

@@ -136,9 +136,23 @@ enum JobStoreSchema {
           """
       )
     }
+    // v4: the last manifest written into each user folder, so an unchanged user's manifest is left as it is.
+    migrator.registerMigration("v4") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE manifests (
+            folder TEXT NOT NULL PRIMARY KEY,
+            digest TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            job_id TEXT NOT NULL
+          ) WITHOUT ROWID;
+          """
+      )
+    }
     return migrator
   }
 
   /// The newest migration this build knows.
-  static let currentVersion = "v3"
+  static let currentVersion = "v4"
 }

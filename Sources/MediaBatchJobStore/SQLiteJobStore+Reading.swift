@@ -9,20 +9,22 @@ extension SQLiteJobStore {
       return try await writer.read { db in
         var known = KnownFiles()
         // Which jobs ended normally: a file they recorded can be trusted by its stamp alone.
-        let files = try FileRow.filter(FileRow.Columns.folder == folder).fetchAll(db)
-        let jobIds = Set(files.map(\.jobId))
-        let statuses = try Dictionary(
-          JobRow.select(JobRow.Columns.id, JobRow.Columns.status).filter(jobIds.contains(JobRow.Columns.id)).asRequest(of: Row.self)
-            .fetchAll(db).map { ($0[0] as String, $0[1] as String) },
-          uniquingKeysWith: { first, _ in first })
+        // Asked once per user: prepared statements, kept for the next user.
+        let files = try FileRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM files WHERE folder = ?"), arguments: [folder])
+        var statuses: [String: String] = [:]
+        for jobId in Set(files.map(\.jobId)) {
+          statuses[jobId] = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM jobs WHERE id = ?"), arguments: [jobId])
+        }
         for file in files {
           let jobStatus = statuses[file.jobId].flatMap(JobStatus.init(rawValue:))
           let finished = jobStatus.map { !$0.isActive && $0 != .interrupted } ?? false
           known.files[file.kind + "/" + file.itemId] = .init(outcome: file.outcome, stamp: file.stamp, recordedByFinishedJob: finished)
         }
-        for row in try PartialRow.filter(PartialRow.Columns.folder == folder).fetchAll(db) {
+        for row in try PartialRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM partials WHERE folder = ?"), arguments: [folder]) {
           known.partials[row.localPath] = row.transfer
         }
+        known.manifest = try ManifestRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM manifests WHERE folder = ?"), arguments: [folder])?
+          .record
         return known
       }
     } catch {

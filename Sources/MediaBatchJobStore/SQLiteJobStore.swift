@@ -32,7 +32,8 @@ public final class SQLiteJobStore: JobStore {
     var items: [FinishedItem] = []
     var partials: [PartialTransfer] = []
     var users: [(jobId: String, result: UserResult)] = []
-    var isEmpty: Bool { items.isEmpty && partials.isEmpty && users.isEmpty }
+    var manifests: [ManifestRecord] = []
+    var isEmpty: Bool { items.isEmpty && partials.isEmpty && users.isEmpty && manifests.isEmpty }
   }
 
   /// The path of an output folder's store.
@@ -169,6 +170,10 @@ public final class SQLiteJobStore: JobStore {
     pending.withLock { $0.users.append((jobId, result)) }
   }
 
+  public func manifestWritten(_ manifest: ManifestRecord) {
+    pending.withLock { $0.manifests.append(manifest) }
+  }
+
   public func checkpoint(_ job: JobSummary) async throws(JobStoreWriteError) {
     // The batch is taken on the writer's queue, so batches land in order; a batch whose transaction fails (or whose
     // commit does) goes back in front of what has been buffered since, for the next checkpoint.
@@ -183,7 +188,10 @@ public final class SQLiteJobStore: JobStore {
     } catch {
       if let batch = taken.withLock({ $0 }) { restorePending(batch) }
       let full = (error as? DatabaseError)?.resultCode == .SQLITE_FULL
-      logger.error("job store write failed", metadata: ["mediabatch.job.id": "\(job.jobId)", "error": "\(error)"])
+      // A checkpoint cancelled as the job ends is no failure: its batch goes into the final one.
+      if !(error is CancellationError) {
+        logger.error("job store write failed", metadata: ["mediabatch.job.id": "\(job.jobId)", "error": "\(error)"])
+      }
       throw JobStoreWriteError("the job store \(path ?? "in memory") could not be written: \(error)", isDiskFull: full)
     }
   }
@@ -205,6 +213,7 @@ public final class SQLiteJobStore: JobStore {
       pending.items = batch.items + pending.items
       pending.partials = batch.partials + pending.partials
       pending.users = batch.users + pending.users
+      pending.manifests = batch.manifests + pending.manifests
     }
   }
 

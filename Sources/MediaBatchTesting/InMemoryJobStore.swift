@@ -16,6 +16,8 @@ public final class InMemoryJobStore: JobStore, JobHistory {
     var files: [String: [String: (outcome: ItemOutcome, stamp: FileStamp, jobId: String)]] = [:]
     /// By folder, then the final file's relative path.
     var partials: [String: [String: PartialTransfer]] = [:]
+    /// By folder.
+    var manifests: [String: ManifestRecord] = [:]
     /// Rows deleted from the front of `users` and `items` so far, so cursors stay positions in the whole sequence.
     var droppedUsers = 0
     var droppedItems = 0
@@ -25,6 +27,7 @@ public final class InMemoryJobStore: JobStore, JobHistory {
     var partials: [PartialTransfer] = []
     var items: [FinishedItem] = []
     var users: [(String, UserResult)] = []
+    var manifests: [ManifestRecord] = []
   }
 
   private let tables = Mutex(Tables())
@@ -60,6 +63,10 @@ public final class InMemoryJobStore: JobStore, JobHistory {
     pending.withLock { $0.users.append((jobId, result)) }
   }
 
+  public func manifestWritten(_ manifest: ManifestRecord) {
+    pending.withLock { $0.manifests.append(manifest) }
+  }
+
   public func checkpoint(_ job: JobSummary) async throws(JobStoreWriteError) {
     let batch = pending.withLock { pending in
       defer { pending = Pending() }
@@ -80,6 +87,7 @@ public final class InMemoryJobStore: JobStore, JobHistory {
         if let localPath = outcome.localPath { tables.partials[finished.folder]?[localPath] = nil }
       }
       tables.users += batch.users.map { (jobId: $0.0, result: $0.1) }
+      for manifest in batch.manifests { tables.manifests[manifest.folder] = manifest }
       if let index = tables.jobs.firstIndex(where: { $0.jobId == job.jobId }) {
         var updated = job
         updated.settings = tables.jobs[index].settings
@@ -114,6 +122,7 @@ public final class InMemoryJobStore: JobStore, JobHistory {
         known.files[key] = .init(outcome: outcome, stamp: file.stamp, recordedByFinishedJob: finished)
       }
       known.partials = tables.partials[folder] ?? [:]
+      known.manifest = tables.manifests[folder]
       return known
     }
   }

@@ -78,15 +78,37 @@ public final class ScriptedStore: MediaStore, Sendable {
     var attempts: [String: Int] = [:]
     var requests: [Request] = []
     var served: [String: Int] = [:]
+    var generationRequests = 0
+    var listings: [String] = []
+    /// Objects removed since the store was made: gone from listings, 404 to requests.
+    var deleted: Set<String> = []
   }
 
   private let state: Mutex<State>
   /// Served for objects not scripted: deterministic bytes derived from the name, `defaultSize` long.
   private let defaultSize: Int?
 
-  public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000) {
+  /// Whether the store answers listings (of the objects scripted, not of those `defaultSize` makes up).
+  private let lists: Bool
+
+  public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000, lists: Bool = false) {
     self.state = Mutex(State(objects: objects))
     self.defaultSize = defaultSize
+    self.lists = lists
+  }
+
+  /// How many times an object's generation was asked alone (`currentGeneration`).
+  public var generationRequests: Int { state.withLock { $0.generationRequests } }
+
+  /// The prefixes listed, one entry per listing.
+  public var listings: [String] { state.withLock { $0.listings } }
+
+  /// Deletes an object: listings no longer hold it and requests for it answer 404.
+  public func delete(_ object: String) {
+    state.withLock {
+      $0.objects[object] = nil
+      $0.deleted.insert(object)
+    }
   }
 
   public var requests: [Request] { state.withLock { $0.requests } }
@@ -114,10 +136,21 @@ public final class ScriptedStore: MediaStore, Sendable {
 
   public func currentGeneration(of location: ObjectLocation) async throws -> String? {
     let object = state.withLock { state in
-      state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
+      state.generationRequests += 1
+      return state.deleted.contains(location.object)
+        ? nil : state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
     }
     guard let object else { throw StoreError.notFound(location) }
     return object.generation
+  }
+
+  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? {
+    guard lists else { return nil }
+    let listed = state.withLock { state in
+      state.listings.append(prefix)
+      return state.objects.filter { $0.key.hasPrefix(prefix) }.mapValues(\.generation)
+    }
+    return listed.count <= limit ? listed : nil
   }
 
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {
@@ -134,7 +167,8 @@ public final class ScriptedStore: MediaStore, Sendable {
       state.requests.append(Request(object: location.object, offset: offset, generation: generation))
       let attempt = state.attempts[location.object, default: 0]
       state.attempts[location.object] = attempt + 1
-      let object = state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
+      let object = state.deleted.contains(location.object)
+        ? nil : state.objects[location.object] ?? defaultSize.map { Object(bytes: Self.bytes(for: location.object, count: $0)) }
       let fault = object.flatMap { attempt < $0.faults.count ? $0.faults[attempt] : nil }
       return (object, fault)
     }

@@ -78,8 +78,58 @@ struct FieldValuePropertyTests {
       let result = UserResult(userId: "u", email: nil, folder: "u", outcomes: [item])
       let manifest = UserManifest(jobId: "j", source: "test", generatedAt: Date(timeIntervalSince1970: 0), result: result, items: [item])
       do {
-        let decoded = try UserManifest.decode(try manifest.encoded())
+        let decoded = try UserManifest.decode(Data(manifest.encoded()))
         #expect(decoded.items.first?.metadata == metadata)
+      } catch {
+        Issue.record("seed \(seed): \(error)")
+      }
+    }
+  }
+
+  /// Text with what JSON must escape, what it must not, and characters of every UTF-8 length.
+  static func text(_ random: inout Xorshift) -> String {
+    let pieces = ["a", "/", "\"", "\\", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "\u{7F}", "é", "\u{2028}", "日本", "🙂", " ", "$"]
+    return (0..<random.next(below: 8)).map { _ in pieces[random.next(below: pieces.count)] }.joined()
+  }
+
+  @Test("a manifest is written byte for byte as JSONEncoder writes it, whatever its items, errors and metadata hold")
+  func manifestMatchesFoundation() async {
+    await propertyCheck(count: 1_000, input: Gen<UInt64>.value(in: 1...UInt64.max)) { seed in
+      var random = Xorshift(seed: seed)
+      var items: [ItemOutcome] = []
+      for n in 0..<random.next(below: 4) {
+        var metadata: [String: FieldValue] = [:]
+        for _ in 0..<random.next(below: 5) { metadata[Self.keys[random.next(below: Self.keys.count)] + Self.text(&random)] = Self.value(&random) }
+        var item = ItemOutcome(
+          id: Self.text(&random) + "\(n)", kind: random.next(below: 2) == 0 ? .images : .voices,
+          status: [.downloaded, .skipped, .failed, .cancelled, .planned][random.next(below: 5)])
+        if random.next(below: 2) == 0 { item.location = ObjectLocation(bucket: "b", object: Self.text(&random)) }
+        if random.next(below: 2) == 0 { item.generation = String(random.next()) }
+        if random.next(below: 2) == 0 { item.localPath = "images/" + Self.text(&random) }
+        if random.next(below: 2) == 0 { item.size = Int64(bitPattern: random.next()) }
+        if random.next(below: 2) == 0 { item.crc32c = "0a1b2c3d" }
+        if random.next(below: 2) == 0 { item.md5 = String(repeating: "f", count: 32) }
+        if random.next(below: 2) == 0 { item.contentType = "image/jpeg" }
+        if random.next(below: 2) == 0 { item.originalName = Self.text(&random) }
+        if random.next(below: 2) == 0 { item.metadata = metadata }
+        item.attempts = random.next(below: 5)
+        if random.next(below: 2) == 0 { item.error = ItemError(.notFound, Self.text(&random)) }
+        if random.next(below: 3) == 0 { item.resumedFrom = Int64(random.next(below: 1_000_000)) }
+        item.unverified = random.next(below: 3) == 0
+        if random.next(below: 3) == 0 { item.contentEncoding = "gzip" }
+        if random.next(below: 3) == 0 { item.storedSize = Int64(random.next(below: 1_000_000)) }
+        items.append(item)
+      }
+      let result = UserResult(
+        userId: Self.text(&random), email: random.next(below: 2) == 0 ? nil : Self.text(&random), folder: Self.text(&random),
+        outcomes: items)
+      let manifest = UserManifest(
+        jobId: "j", source: "test", generatedAt: Date(timeIntervalSince1970: Double(random.next(below: 4_000_000_000)) + 0.5),
+        result: result, items: items)
+      do {
+        let expected = Array(try manifest.encodedByFoundation())
+        let written = manifest.encoded()
+        #expect(written == expected, "seed \(seed):\n\(String(decoding: written, as: UTF8.self))\n---\n\(String(decoding: expected, as: UTF8.self))")
       } catch {
         Issue.record("seed \(seed): \(error)")
       }

@@ -62,7 +62,7 @@ struct JobStoreTests {
 
     let store = try SQLiteJobStore(path: path, syncing: nil, logger: Self.logger)
 
-    #expect(try await store.writer.read { try JobStoreSchema.migrator.appliedIdentifiers($0) } == ["v1", "v2", "v3"])
+    #expect(try await store.writer.read { try JobStoreSchema.migrator.appliedIdentifiers($0) } == ["v1", "v2", "v3", "v4"])
     let job = try #require(try await store.job("20250101-000000-0001"))
     #expect(job.status == .completed && job.totalFilesDownloaded == 1 && job.settings?.concurrency == 4)
     let items = try await store.items(ofJob: job.jobId).elements
@@ -92,7 +92,7 @@ struct JobStoreTests {
     let applied = try await DatabaseQueue(path: path).read { db in
       try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1")
     }
-    #expect(applied == ["v1", "v2", "v3", "v99"])
+    #expect(applied == ["v1", "v2", "v3", "v4", "v99"])
   }
 
   @Test("a file that is not a job store is refused with a message that says what to do")
@@ -190,6 +190,25 @@ struct JobStoreTests {
     try await store.checkpoint(Self.job("j1"))
     known = await store.knownFiles(folder: "u_folder")
     #expect(known.partials.isEmpty)
+  }
+
+  @Test("the last manifest written into a folder is read back with the folder's files, in SQLite and in memory alike")
+  func manifestRecords() async throws {
+    let stores: [any JobStore & JobHistory] = [try SQLiteJobStore(inMemoryWith: Self.logger), InMemoryJobStore()]
+    for store in stores {
+      await store.jobStarted(Self.job("j1"))
+      #expect(await store.knownFiles(folder: "u_folder").manifest == nil)
+      let first = ManifestRecord(folder: "u_folder", digest: "aa", stamp: FileStamp(size: 10, modified: 1), jobId: "j1")
+      store.manifestWritten(first)
+      try await store.checkpoint(Self.job("j1"))
+      #expect(await store.knownFiles(folder: "u_folder").manifest == first)
+      // A later manifest replaces the record.
+      let second = ManifestRecord(folder: "u_folder", digest: "bb", stamp: FileStamp(size: 12, modified: 2), jobId: "j1")
+      store.manifestWritten(second)
+      try await store.checkpoint(Self.job("j1"))
+      #expect(await store.knownFiles(folder: "u_folder").manifest == second)
+      #expect(await store.knownFiles(folder: "other").manifest == nil)
+    }
   }
 
   @Test("jobs left running by a dead process are marked interrupted, once; the history lists jobs newest first, paged")

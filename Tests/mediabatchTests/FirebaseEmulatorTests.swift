@@ -1,6 +1,9 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
+import GoogleCloud
 import MediaBatchCore
+import MediaBatchFirebase
 import MediaBatchTesting
 import Testing
 
@@ -75,6 +78,7 @@ struct FirebaseEmulatorTests {
       let again = try #require(try JSONSerialization.jsonObject(with: Data(rerun.output.utf8)) as? [String: Any])
       #expect((again["files"] as? [String: Any])?["skipped"] as? Int == exported, "stderr: \(rerun.error.suffix(2_000))")
       #expect(again["bytes"] as? Int == 0)
+      try await checkListing(harness, seed: seed)
 
       // act: the same export through `serve` and the API, followed over Server-Sent Events
       let served = directory.appending("served")
@@ -127,6 +131,33 @@ struct FirebaseEmulatorTests {
 
   /// Checks an export against what was loaded into the emulators: every object expected to download is on disk with
   /// the uploaded bytes (SHA-256), every bad case is its error. Returns how many files were verified.
+  /// The listing an unchanged rerun reads instead of asking object by object: a user folder's page holds each of the
+  /// user's objects with its generation, an empty folder lists nothing, and a prefix with more objects than the limit
+  /// gives no answer (the engine then asks object by object).
+  private func checkListing(_ harness: EmulatorHarness, seed: SeedManifest) async throws {
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    let store = CloudStorageStore(
+      client: CloudStorageClient(http: GoogleHTTP(client: http, authorization: .none), baseURL: "http://127.0.0.1:\(harness.storagePort)"))
+    do {
+      let user = try #require(
+        seed.users.first { user in
+          user.items.count >= 2 && user.items.allSatisfy { $0.expected == "downloaded" && $0.bucket == harness.defaultBucket }
+        })
+      let prefix = "users/\(user.id)/"
+      let objects = user.items.compactMap(\.object).filter { $0.hasPrefix(prefix) }
+      #expect(objects.count >= 2)
+      let listed = try #require(try await store.currentGenerations(inBucket: harness.defaultBucket, prefix: prefix, limit: 1_000))
+      #expect(Set(listed.keys) == Set(objects))
+      #expect(listed.values.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) })
+      #expect(try await store.currentGenerations(inBucket: harness.defaultBucket, prefix: "no-such-folder/", limit: 10) == [:])
+      #expect(try await store.currentGenerations(inBucket: harness.defaultBucket, prefix: "users/", limit: 10) == nil)
+    } catch {
+      try await http.shutdown()
+      throw error
+    }
+    try await http.shutdown()
+  }
+
   func check(output: String, against seed: SeedManifest) throws -> Int {
     let report = try ExportVerifier(root: output).verify()
     #expect(report.problems.isEmpty, "\(report.problems.prefix(5))")

@@ -96,7 +96,12 @@ public struct CloudStorageClient: Sendable {
   }
 
   private func metadata(of object: StorageObjectID, fields: String) async throws(CloudStorageError) -> [UInt8] {
-    var request = HTTPClientRequest(url: baseURL + StorageObjectName.metadataPath(object) + "?fields=" + PercentEncoding.encode(fields))
+    try await get(baseURL + StorageObjectName.metadataPath(object) + "?fields=" + PercentEncoding.encode(fields), about: object)
+  }
+
+  /// A JSON API resource's bytes; any answer but 200 is an error about `object`.
+  private func get(_ url: String, about object: StorageObjectID, limit: Int = 64 * 1024) async throws(CloudStorageError) -> [UInt8] {
+    var request = HTTPClientRequest(url: url)
     request.method = .GET
     let response: HTTPClientResponse
     do {
@@ -104,11 +109,35 @@ public struct CloudStorageClient: Sendable {
     } catch {
       throw .transport(object, error)
     }
-    let body = Array((try? await response.body.collect(upTo: 64 * 1024))?.readableBytesView ?? [])
+    let body = Array((try? await response.body.collect(upTo: limit))?.readableBytesView ?? [])
     guard response.status == .ok else {
       throw .api(object, GoogleAPIError(service: .storage, httpStatus: Int(response.status.code), body: body, retryAfterHeader: nil))
     }
     return body
+  }
+
+  /// One page of the objects whose names start with `prefix`, with only their names and generations (a `fields`
+  /// mask keeps each entry a few dozen bytes): up to 1,000 objects per request, and the token of the next page.
+  public func generations(
+    inBucket bucket: String, prefix: String, pageToken: String? = nil
+  ) async throws(CloudStorageError) -> (generations: [String: String], nextPageToken: String?) {
+    let listed = StorageObjectID(bucket: bucket, name: prefix)
+    if let problem = StorageObjectName.problem(inBucket: bucket) { throw .invalidName(listed, problem) }
+    var url = baseURL + "/storage/v1/b/" + PercentEncoding.encode(bucket) + "/o?prefix=" + PercentEncoding.encode(prefix)
+      + "&fields=" + PercentEncoding.encode("items(name,generation),nextPageToken") + "&maxResults=1000"
+    if let pageToken { url += "&pageToken=" + PercentEncoding.encode(pageToken) }
+    let body = try await get(url, about: listed, limit: 4 * 1024 * 1024)
+    guard let json = try? JSONValue(parsing: body), json.objectValue != nil else {
+      throw .unreadableResource("the listing of gs://\(bucket)/\(prefix)* is not a JSON object")
+    }
+    var generations: [String: String] = [:]
+    for entry in json["items"]?.arrayValue ?? [] {
+      guard let name = entry["name"]?.stringValue, let generation = entry["generation"]?.stringValue else {
+        throw .unreadableResource("an entry of the listing of gs://\(bucket)/\(prefix)* has no name or generation")
+      }
+      generations[name] = generation
+    }
+    return (generations, json["nextPageToken"]?.stringValue)
   }
 
   /// Whether a bucket exists. A 403 counts as existing: the bucket is there, only its metadata is not readable.

@@ -27,7 +27,12 @@ public struct UserManifest: Sendable, Hashable, Codable {
   }
 
   /// Pretty, key-sorted JSON: stable across runs, readable by people and `jq`.
-  public func encoded() throws -> Data {
+  public func encoded() -> [UInt8] {
+    ManifestJSON.encode(self)
+  }
+
+  /// The same bytes through `JSONEncoder`, which `encoded()` matches; for tests.
+  public func encodedByFoundation() throws -> Data {
     try Self.encoder.encode(self)
   }
 

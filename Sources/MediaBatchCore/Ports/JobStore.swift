@@ -16,6 +16,9 @@ public protocol JobStore: Sendable {
   func itemFinished(_ item: FinishedItem)
   /// A user has every outcome. Buffered.
   func userFinished(jobId: String, _ result: UserResult)
+  /// A user's manifest was written: what it says (its digest) and its stamp, so a later job whose user is unchanged
+  /// can leave it as it is. Buffered.
+  func manifestWritten(_ manifest: ManifestRecord)
   /// Writes what is buffered and the job's running totals. When the write fails, nothing buffered is lost: it stays
   /// buffered for the next checkpoint, and the error says whether the disk is full.
   func checkpoint(_ job: JobSummary) async throws(JobStoreWriteError)
@@ -103,13 +106,33 @@ public struct KnownFiles: Sendable {
   public var files: [String: File]
   /// By the final file's relative path.
   public var partials: [String: PartialTransfer]
+  /// The folder's manifest as last written.
+  public var manifest: ManifestRecord?
 
-  public init(files: [String: File] = [:], partials: [String: PartialTransfer] = [:]) {
+  public init(files: [String: File] = [:], partials: [String: PartialTransfer] = [:], manifest: ManifestRecord? = nil) {
     self.files = files
     self.partials = partials
+    self.manifest = manifest
   }
 
   public static let none = KnownFiles()
+}
+
+/// A user's manifest as a job wrote it.
+public struct ManifestRecord: Sendable, Hashable {
+  public var folder: String
+  /// Hex SHA-256 of what the manifest says about the user and the items, apart from the job that wrote it.
+  public var digest: String
+  /// The manifest file as written.
+  public var stamp: FileStamp
+  public var jobId: String
+
+  public init(folder: String, digest: String, stamp: FileStamp, jobId: String) {
+    self.folder = folder
+    self.digest = digest
+    self.stamp = stamp
+    self.jobId = jobId
+  }
 }
 
 /// A write to the job store failed; what was to be written is kept for the next attempt.

@@ -13,11 +13,17 @@ public protocol MediaStore: Sendable {
   /// What the store declares about the object (generation, size, hashes), fetched without its bytes, so a file
   /// found on disk with no record of it can be checked against the store. `nil` when the store cannot tell.
   func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo?
+
+  /// The current generations of the objects in `bucket` whose names start with `prefix`, by name, in as few requests
+  /// as the store allows (a listing), so a rerun can check a user's files without asking object by object. `nil`
+  /// when the store cannot list, or when the prefix holds more than `limit` objects (ask object by object then).
+  func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]?
 }
 
 extension MediaStore {
   public func currentGeneration(of location: ObjectLocation) async throws -> String? { nil }
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? { nil }
+  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? { nil }
 }
 
 /// An opened object: what the store declares about it, and its bytes.
