@@ -10,6 +10,9 @@ public struct FirebaseSource: UserSource {
   /// Users per listing request. Production returns up to 300 per page of a list call; a query with a limit streams
   /// exactly that many, so larger pages only cost memory.
   public var pageSize: Int
+  /// Users in the first page: the downloads wait for it and its metadata, so it is small; each later page is twice
+  /// the one before, up to `pageSize`, while the downloads of the earlier ones run.
+  public var firstPageSize: Int
   /// Metadata documents per `batchGet` request, and how many such requests run at once.
   public var metadataBatchSize: Int
   public var metadataConcurrency: Int
@@ -20,12 +23,14 @@ public struct FirebaseSource: UserSource {
     mapper: FirebaseDocumentMapper,
     description: String,
     pageSize: Int = 300,
+    firstPageSize: Int = 20,
     metadataBatchSize: Int = 100,
     metadataConcurrency: Int = 4
   ) {
     self.firestore = firestore
     self.mapper = mapper
     self.pageSize = max(1, pageSize)
+    self.firstPageSize = min(self.pageSize, max(1, firstPageSize))
     self.metadataBatchSize = max(1, metadataBatchSize)
     self.metadataConcurrency = max(1, metadataConcurrency)
     self.info = SourceInfo(kind: "firebase", description: description, isDemo: false)
@@ -96,15 +101,18 @@ public struct FirebaseSource: UserSource {
       var index = 0
       var lastName: String?
       var finished = false
+      var nextPageSize: Int?
 
       public mutating func next() async throws -> SourceUser? {
         while index >= buffer.count {
           guard !finished else { return nil }
+          let limit = nextPageSize ?? source.firstPageSize
+          nextPageSize = Swift.min(source.pageSize, limit * 2)
           let page = try await source.firestore.page(
             collection: source.mapper.schema.usersCollection,
             fields: source.mapper.schema.userFields,
             after: lastName,
-            limit: source.pageSize
+            limit: limit
           )
           // A short page is not trusted as the last one (a server may cap pages below the limit): only an empty
           // page ends the listing.
