@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 import Logging
 public import NIOCore
+import NIOSSL
 
 /// The Firestore and Cloud Storage clients for one project, sharing one HTTP client and one token cache. The owner
 /// shuts `http` down when done.
@@ -17,12 +18,29 @@ public struct GoogleCloudClients: Sendable {
   /// services are emulated, and builds the clients. `connections` sizes the pool of connections per host;
   /// `readTimeout` ends a request that receives no byte for that long (a slow but moving body is the engine's to judge).
   public static func make(
-    environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30)
+    environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30), httpVersion: HTTPVersionChoice = .default
   ) async throws -> GoogleCloudClients {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections + 4))
     configuration.timeout = .init(connect: .seconds(15), read: readTimeout)
     configuration.decompression = .disabled
+    configuration.httpVersion = httpVersion == .http2 ? .automatic : .http1Only
+    if let file = environment.trustedCertificatesFile {
+      // Read now, so a wrong file is one clear error and not a TLS failure on every request.
+      guard FileManager.default.isReadableFile(atPath: file) else {
+        throw TrustedCertificatesError(file: file, "cannot be read: it does not exist, or this user may not read it")
+      }
+      let certificates: [NIOSSLCertificate]
+      do {
+        certificates = try NIOSSLCertificate.fromPEMFile(file)
+      } catch {
+        throw TrustedCertificatesError(file: file, "is not a file of PEM certificates (\(error))")
+      }
+      guard !certificates.isEmpty else { throw TrustedCertificatesError(file: file, "holds no PEM certificate") }
+      var tls = TLSConfiguration.makeClientConfiguration()
+      tls.trustRoots = .certificates(certificates)
+      configuration.tlsConfiguration = tls
+    }
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
       return try await make(environment: environment, http: http)
@@ -96,4 +114,28 @@ public struct GoogleCloudClients: Sendable {
       credentialsDescription: description
     )
   }
+}
+
+/// Which HTTP the clients speak over TLS. Plain HTTP (the emulators) is always HTTP/1.1.
+public enum HTTPVersionChoice: String, Sendable, CaseIterable {
+  /// HTTP/1.1 only: one connection per download in flight.
+  case http1 = "1.1"
+  /// HTTP/2 where the server offers it (Google's endpoints do): every download to one host multiplexed onto one
+  /// connection.
+  case http2 = "2"
+
+  public static let `default` = HTTPVersionChoice.http1
+}
+
+/// The certificates `SSL_CERT_FILE` names cannot be used.
+public struct TrustedCertificatesError: Error, Sendable, CustomStringConvertible {
+  public var file: String
+  public var reason: String
+
+  public init(file: String, _ reason: String) {
+    self.file = file
+    self.reason = reason
+  }
+
+  public var description: String { "\(file) (SSL_CERT_FILE) \(reason)" }
 }

@@ -15,6 +15,8 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
   public var storageBucket: String?
   /// `GCE_METADATA_HOST`: where the metadata server is.
   public var metadataHost: String?
+  /// `SSL_CERT_FILE`: PEM certificates to trust instead of the system's (a TLS-inspecting proxy, a private emulator).
+  public var trustedCertificatesFile: String?
 
   public init(
     projectID: String? = nil,
@@ -55,6 +57,7 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
     while storageEmulatorURL?.hasSuffix("/") == true { storageEmulatorURL?.removeLast() }
     storageBucket = value("FIREBASE_STORAGE_BUCKET")
     metadataHost = value("GCE_METADATA_HOST") ?? value("GCE_METADATA_ROOT")
+    trustedCertificatesFile = value("SSL_CERT_FILE")
   }
 
   /// Whether anything says a Firebase project is meant to be read.

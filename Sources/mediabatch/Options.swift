@@ -36,6 +36,14 @@ struct SourceOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env MEDIABATCH_LOG_LEVEL; default warning for run, info for serve).", valueName: "level"))
   var logLevel: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "HTTP over TLS to Google: 1.1 (a connection per download in flight) or 2 (every download to a host on one multiplexed connection) (env MEDIABATCH_HTTP_VERSION; default 1.1).",
+      valueName: "version")
+  )
+  var httpVersion: String?
+
   func validate() throws {
     if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
     if let source, !["demo", "firebase"].contains(source) {

@@ -29,6 +29,8 @@ struct ResolvedSettings {
   var stallSeconds = 60
   /// After a stop, downloads in flight get this long to finish.
   var stopGraceSeconds = 5
+  /// Which HTTP the Google clients speak over TLS.
+  var httpVersion = HTTPVersionChoice.default
 
   init(
     _ options: SourceOptions, export: ExportOptions? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -67,6 +69,12 @@ struct ResolvedSettings {
       throw ValidationError("the source must be firebase or demo, not \(sourceName)")
     }
 
+    if let text = options.httpVersion ?? value("MEDIABATCH_HTTP_VERSION") {
+      guard let version = HTTPVersionChoice(rawValue: text == "1" || text == "http1" ? "1.1" : text == "http2" ? "2" : text) else {
+        throw ValidationError("the HTTP version must be 1.1 or 2, not \(text)")
+      }
+      httpVersion = version
+    }
     shard = try Self.shard(export?.shard, environment: value)
     allowUnverified = export?.allowUnverified ?? false
     keepGzip = export?.keepGzip ?? false
@@ -137,7 +145,8 @@ struct ResolvedSettings {
       return Runtime(engine: engine, credentials: nil, shutdown: {})
     case .firebase(let environment, let schema):
       let clients = try await GoogleCloudClients.make(
-        environment: environment, connections: concurrency, readTimeout: .milliseconds(Int64(stallSeconds) * 500))
+        environment: environment, connections: concurrency, readTimeout: .milliseconds(Int64(stallSeconds) * 500),
+        httpVersion: httpVersion)
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
         source: clients.source(schema: schema, defaultBucket: bucket), store: clients.store, layout: layout,
@@ -153,7 +162,7 @@ struct ResolvedSettings {
     guard case .firebase(let environment, let schema) = source else {
       throw ValidationError("this command reads a Firebase project: configure one (FIREBASE_PROJECT_ID, credentials or emulators)")
     }
-    let clients = try await GoogleCloudClients.make(environment: environment, connections: concurrency)
+    let clients = try await GoogleCloudClients.make(environment: environment, connections: concurrency, httpVersion: httpVersion)
     return (clients, schema, await clients.defaultBucket(configured: environment.storageBucket))
   }
 

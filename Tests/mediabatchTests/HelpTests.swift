@@ -96,6 +96,24 @@ struct HelpTests {
     #expect(inspect.error.contains("this command reads a Firebase project"), "\(inspect.error)")
     #expect(!inspect.error.contains("Usage"), "\(inspect.error)")
 
+    // an HTTP version there is none of
+    let version = try await ChildProcess.run(
+      CLIEndToEndTests.binary, ["run", "--source", "demo", "--http-version", "3", "--output", directory.appending("v")])
+    #expect(version.status == 2)
+    #expect(version.error.contains("the HTTP version must be 1.1 or 2, not 3"), "\(version.error)")
+
+    // certificates to trust that cannot be read: named before anything is asked of anyone
+    var emulated = environment
+    emulated["FIRESTORE_EMULATOR_HOST"] = "127.0.0.1:9"
+    emulated["STORAGE_EMULATOR_HOST"] = "https://127.0.0.1:9"
+    emulated["FIREBASE_PROJECT_ID"] = "demo-project"
+    emulated["SSL_CERT_FILE"] = directory.appending("no-such-ca.pem")
+    let certificates = try await ChildProcess.run(
+      CLIEndToEndTests.binary, ["run", "--output", directory.appending("tls")], environment: emulated)
+    #expect(certificates.status == 2)
+    #expect(certificates.error.contains("no-such-ca.pem (SSL_CERT_FILE) cannot be read: it does not exist"), "\(certificates.error)")
+    #expect(!certificates.error.contains("Usage"), "\(certificates.error)")
+
     // a mistyped command line
     let mistyped = try await ChildProcess.run(CLIEndToEndTests.binary, ["run", "--concurrency", "0"])
     #expect(mistyped.status == 2)
