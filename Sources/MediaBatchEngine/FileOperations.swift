@@ -98,6 +98,21 @@ final class WritableFile: Sendable {
     #endif
   }
 
+  /// Writes `bytes` at `offset`, leaving the file position alone (slices of one file written side by side).
+  func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) {
+    guard let base = bytes.baseAddress else { return }
+    let fd = descriptor.withLock { $0 }
+    var done = 0
+    while done < bytes.count {
+      let written = pwrite(fd, base + done, bytes.count - done, off_t(offset) + off_t(done))
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError("write", path: path, errno: errno)
+      }
+      done += written
+    }
+  }
+
   /// The open file's size and modification time.
   func stamp() -> FileStamp? {
     let fd = descriptor.withLock { $0 }

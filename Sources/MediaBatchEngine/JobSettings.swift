@@ -25,6 +25,8 @@ public struct JobSettings: Sendable, Hashable {
   public var allowUnverified = false
   /// Keep objects stored with `Content-Encoding: gzip` compressed, as stored, instead of decompressing them.
   public var keepGzip = false
+  /// Large objects fetched as parallel slices; `nil` fetches every object as one stream.
+  public var slicing: Slicing? = Slicing()
 
   public init(
     concurrency: Int = 32,
@@ -65,5 +67,30 @@ public struct JobSettings: Sendable, Hashable {
 
   func includes(_ kind: MediaKind) -> Bool {
     kinds?.contains(kind) ?? true
+  }
+}
+
+/// When and how an object is fetched as parallel `Range` slices into one file (as `gcloud storage` does): a single
+/// stream is bound by one connection's window and one core's checksumming; slices are not.
+public struct Slicing: Sendable, Hashable {
+  /// Objects of at least this many bytes are sliced.
+  public var threshold: Int64
+  /// Slices per object, at most.
+  public var maximumSlices: Int
+  /// A slice is never smaller than this (an object just over the threshold gets fewer slices).
+  public var minimumSliceSize: Int64
+
+  public init(threshold: Int64 = 64 << 20, maximumSlices: Int = 8, minimumSliceSize: Int64 = 8 << 20) {
+    self.threshold = max(1, threshold)
+    self.maximumSlices = max(1, maximumSlices)
+    self.minimumSliceSize = max(1, minimumSliceSize)
+  }
+
+  /// The byte ranges of an object of `size` bytes, in order, covering it exactly; one range when it is not sliced.
+  public func slices(of size: Int64) -> [Range<Int64>] {
+    guard size >= threshold, size > 0 else { return [0..<size] }
+    let count = Int(min(Int64(maximumSlices), max(1, size / minimumSliceSize)))
+    let step = (size + Int64(count) - 1) / Int64(count)
+    return stride(from: Int64(0), to: size, by: Int(step)).map { $0..<min(size, $0 + step) }
   }
 }

@@ -11,9 +11,17 @@ public struct CloudStorageStore: MediaStore {
   }
 
   public func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse {
+    try await open(location, offset: offset, end: nil, generation: generation)
+  }
+
+  public func open(_ location: ObjectLocation, range: Range<Int64>, generation: String) async throws -> MediaResponse {
+    try await open(location, offset: range.lowerBound, end: range.upperBound, generation: generation)
+  }
+
+  private func open(_ location: ObjectLocation, offset: Int64, end: Int64?, generation: String?) async throws -> MediaResponse {
     let download: CloudStorageClient.Download
     do {
-      download = try await client.download(StorageObjectID(location), offset: offset, generation: generation)
+      download = try await client.download(StorageObjectID(location), offset: offset, end: end, generation: generation)
     } catch {
       throw StoreError(error, reading: location)
     }

@@ -27,6 +27,53 @@ public struct CRC32C: Sendable, Hashable {
     return crc.value
   }
 
+  /// The CRC-32C of two byte runs one after the other, from the CRC-32C of each and the length of the second:
+  /// slices of an object fetched apart are checked as the whole object without being read again. zlib's
+  /// `crc32_combine` (appending `lengthB` zero bits to `a`'s CRC by repeated squaring of the one-zero-bit operator,
+  /// a 32×32 matrix over GF(2)), for the Castagnoli polynomial.
+  public static func combine(_ a: UInt32, _ b: UInt32, lengthB: Int64) -> UInt32 {
+    guard lengthB > 0 else { return a }
+    var odd = [UInt32](repeating: 0, count: 32)
+    var even = [UInt32](repeating: 0, count: 32)
+    odd[0] = 0x82F6_3B78  // the operator for one zero bit
+    var row: UInt32 = 1
+    for n in 1..<32 {
+      odd[n] = row
+      row <<= 1
+    }
+    square(into: &even, odd)  // two zero bits
+    square(into: &odd, even)  // four zero bits
+    var crc = a
+    var remaining = lengthB
+    // Each round squares the operator once more (8, 16, 32, … zero bits) and applies it for each set bit of the length.
+    repeat {
+      square(into: &even, odd)
+      if remaining & 1 != 0 { crc = times(even, crc) }
+      remaining >>= 1
+      if remaining == 0 { break }
+      square(into: &odd, even)
+      if remaining & 1 != 0 { crc = times(odd, crc) }
+      remaining >>= 1
+    } while remaining != 0
+    return crc ^ b
+  }
+
+  private static func times(_ matrix: [UInt32], _ vector: UInt32) -> UInt32 {
+    var sum: UInt32 = 0
+    var vector = vector
+    var row = 0
+    while vector != 0 {
+      if vector & 1 != 0 { sum ^= matrix[row] }
+      vector >>= 1
+      row += 1
+    }
+    return sum
+  }
+
+  private static func square(into square: inout [UInt32], _ matrix: [UInt32]) {
+    for n in 0..<32 { square[n] = times(matrix, matrix[n]) }
+  }
+
   /// Eight lowercase hex digits, the form the manifest uses.
   public static func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)

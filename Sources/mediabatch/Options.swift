@@ -101,7 +101,17 @@ struct ExportOptions: ParsableArguments {
       valueName: "s"))
   var stopGraceSeconds: Int?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Fetch objects of at least this many MiB as up to 8 parallel Range slices into one file; 0 never slices (env MEDIABATCH_SLICE_THRESHOLD_MIB; default 64).",
+      valueName: "mib"))
+  var sliceThresholdMib: Int?
+
   func validate() throws {
+    if let sliceThresholdMib, !(0...1_048_576).contains(sliceThresholdMib) {
+      throw ValidationError("--slice-threshold-mib must be between 0 and 1048576, not \(sliceThresholdMib)")
+    }
     if let concurrency, !(1...1_024).contains(concurrency) {
       throw ValidationError("--concurrency must be between 1 and 1024, not \(concurrency)")
     }

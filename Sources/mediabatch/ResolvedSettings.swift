@@ -31,6 +31,8 @@ struct ResolvedSettings {
   var stopGraceSeconds = 5
   /// Which HTTP the Google clients speak over TLS.
   var httpVersion = HTTPVersionChoice.default
+  /// Objects of at least this many MiB are fetched as parallel slices; 0 never.
+  var sliceThresholdMib = 64
 
   init(
     _ options: SourceOptions, export: ExportOptions? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -84,6 +86,10 @@ struct ResolvedSettings {
     guard (0...3_600).contains(stopGraceSeconds) else {
       throw ValidationError("the stop grace period must be from 0 to 3600 seconds, not \(stopGraceSeconds)")
     }
+    sliceThresholdMib = try export?.sliceThresholdMib ?? integer("MEDIABATCH_SLICE_THRESHOLD_MIB") ?? 64
+    guard (0...1_048_576).contains(sliceThresholdMib) else {
+      throw ValidationError("the slice threshold must be from 0 to 1048576 MiB, not \(sliceThresholdMib)")
+    }
     outputDirectory = export?.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
     concurrency = try export?.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
@@ -104,6 +110,7 @@ struct ResolvedSettings {
     settings.keepGzip = keepGzip
     settings.retry.stall = .init(window: .seconds(stallSeconds))
     settings.stopGracePeriod = .seconds(stopGraceSeconds)
+    settings.slicing = sliceThresholdMib == 0 ? nil : Slicing(threshold: Int64(sliceThresholdMib) << 20)
     return settings
   }
 

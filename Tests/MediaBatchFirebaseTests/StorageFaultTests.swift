@@ -43,25 +43,35 @@ struct StorageFaultTests {
       log.requests.withLock { $0.append((object, range, generation)) }
       guard let bytes = objects[object] else { return Response(status: .notFound) }
       if let generation, generation != "7" { return Response(status: .notFound) }
+      let crc = CRC32C.checksum(bytes)
+      let crcBase64 = Base64.encode([24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
+      guard request.uri.queryParameters.get("alt") == "media" else {
+        // The object resource, as the JSON API answers it.
+        let json = #"{"bucket":"bucket","name":"\#(object)","generation":"7","size":"\#(bytes.count)","crc32c":"\#(crcBase64)"}"#
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: json)))
+      }
       let fault = remaining.withLock { faults -> Fault? in
         guard var list = faults[object], !list.isEmpty else { return nil }
         defer { faults[object] = list }
         return list.removeFirst()
       }
       var start = 0
+      var end = bytes.count  // exclusive
       var status = HTTPResponse.Status.ok
       var headers = HTTPFields()
-      if let range, range.hasPrefix("bytes="), let from = Int(range.dropFirst(6).dropLast()) {
-        start = from
-        status = .partialContent
-        headers[.contentRange] = "bytes \(from)-\(bytes.count - 1)/\(bytes.count)"
+      if let range, range.hasPrefix("bytes=") {
+        // `bytes=a-` or `bytes=a-b` (b inclusive)
+        let bounds = range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        if let from = bounds.first.flatMap({ Int($0) }) {
+          start = from
+          if bounds.count == 2, let last = Int(bounds[1]) { end = min(bytes.count, last + 1) }
+          status = .partialContent
+          headers[.contentRange] = "bytes \(start)-\(end - 1)/\(bytes.count)"
+        }
       }
-      let crc = CRC32C.checksum(bytes)
-      if let name = HTTPField.Name("x-goog-hash") {
-        headers[name] = "crc32c=" + Base64.encode([24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) })
-      }
+      if let name = HTTPField.Name("x-goog-hash") { headers[name] = "crc32c=" + crcBase64 }
       if let name = HTTPField.Name("x-goog-generation") { headers[name] = "7" }
-      var body = Array(bytes[start...])
+      var body = Array(bytes[start..<end])
       switch fault {
       case .status(let code, let retryAfter)?:
         var errorHeaders = HTTPFields()
@@ -137,6 +147,60 @@ struct StorageFaultTests {
       let resumedFrom = dropped.last?.range.flatMap { Int($0.dropFirst(6).dropLast()) } ?? 0
       #expect(resumedFrom > 0 && resumedFrom <= 100_000, "\(String(describing: dropped.last?.range))")
       #expect(dropped.last?.generation == "7")
+    }
+  }
+
+  @Test("a large object is fetched over the wire as bounded ranges pinned to its generation; a dropped slice asks for its rest")
+  func largeObjectsAreSliced() async throws {
+    let log = Log()
+    let app = Self.server(faults: ["dropped": [.dropAfter(30_000)]], log: log)
+    try await app.test(.live) { client in
+      let port = try #require(client.port)
+      let http = HTTPClient(eventLoopGroupProvider: .singleton)
+      let storage = CloudStorageClient(http: GoogleHTTP(client: http, authorization: .none), baseURL: "http://127.0.0.1:\(port)")
+      let items = ["dropped", "plain"].map { name in
+        MediaItem(
+          id: name, kind: .images, location: ObjectLocation(bucket: "bucket", object: name), originalName: name + ".bin",
+          declaredSize: 300_000)
+      }
+      let directory = try TemporaryDirectory()
+      defer { directory.remove() }
+      var logger = Logger(label: "test")
+      logger.logLevel = .critical
+      var settings = JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero))
+      settings.slicing = Slicing(threshold: 100_000, maximumSlices: 4, minimumSliceSize: 50_000)
+      let engine = BatchEngine(
+        source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: CloudStorageStore(client: storage),
+        layout: OutputLayout(root: directory.path), defaults: settings, jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
+      )
+      let events = engine.events.subscribe(bufferSize: 10_000)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await engine.run() }
+        _ = try engine.start(engine.defaults)
+        engine.finishAfterCurrentJob()
+        for await envelope in events {
+          if case .state(_, let status) = envelope.event, !status.isActive { break }
+        }
+        try await group.waitForAll()
+      }
+      try await http.shutdown()
+
+      #expect(engine.snapshot().status == .completed)
+      let report = try ExportVerifier(root: directory.path).verify { Self.objects[$0.object] }
+      #expect(report.problems.isEmpty && report.verifiedFiles == 2)
+      let slices = ["bytes=0-74999", "bytes=75000-149999", "bytes=150000-224999", "bytes=225000-299999"]
+      let plain = log.requests.withLock { $0.filter { $0.object == "plain" } }
+      // The metadata first (no range), then the four slices, each pinned to generation 7.
+      #expect(plain.first?.range == nil && plain.first?.generation == nil)
+      #expect(Set(plain.dropFirst().compactMap(\.range)) == Set(slices) && plain.count == 5)
+      #expect(plain.dropFirst().allSatisfy { $0.generation == "7" })
+      let dropped = log.requests.withLock { $0.filter { $0.object == "dropped" }.compactMap(\.range) }
+      #expect(dropped.count == 5, "\(dropped)")
+      let resumed = Set(dropped).subtracting(slices)
+      #expect(resumed.count == 1, "\(dropped)")
+      // The rest of one slice: from past its start (how far depends on the socket) to the slice's own end.
+      let rest = try #require(resumed.first)
+      #expect(slices.contains { slice in slice.split(separator: "-").last == rest.split(separator: "-").last && slice != rest }, "\(rest)")
     }
   }
 }

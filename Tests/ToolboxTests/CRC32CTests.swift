@@ -59,6 +59,25 @@ struct CRC32CTests {
     }
   }
 
+  @Test("the checksums of slices combine into the whole's, for any cut points, empty slices included")
+  func combinedSlices() {
+    var random = SplitMix64(seed: 7_331)
+    let bytes = (0..<40_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+    let whole = Self.bitwise(bytes)
+    for _ in 0..<100 {
+      var cuts = (0..<Int.random(in: 0...6, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }
+      cuts = ([0] + cuts.sorted() + [bytes.count])
+      var combined = CRC32C.checksum([UInt8]())
+      for (start, end) in zip(cuts, cuts.dropFirst()) {
+        combined = CRC32C.combine(combined, CRC32C.checksum(bytes[start..<end]), lengthB: Int64(end - start))
+      }
+      #expect(combined == whole, "cuts \(cuts)")
+    }
+    // Lengths far past the bytes at hand: the zero run's checksum, combined, is the checksum of the zeros appended.
+    let zeros = [UInt8](repeating: 0, count: 1 << 20)
+    #expect(CRC32C.combine(CRC32C.checksum(bytes), CRC32C.checksum(zeros), lengthB: Int64(zeros.count)) == CRC32C.checksum(bytes + zeros))
+  }
+
   @Test("CRC-32 (IEEE), which shares the table code, still matches its check value and long inputs")
   func ieee() {
     var crc = CRC32()

@@ -37,7 +37,7 @@ struct HelpTests {
     #expect(listed.subtracting(documented).isEmpty, "in --help but not in the README: \(listed.subtracting(documented).sorted())")
     #expect(documented.subtracting(listed).isEmpty, "in the README but in no --help: \(documented.subtracting(listed).sorted())")
     // inspect reads a project and exports nothing: it takes no export option.
-    let exportOnly: Set = ["--output", "--shard", "--concurrency", "--demo-latency-ms", "--stall-seconds", "--stop-grace-seconds"]
+    let exportOnly: Set = ["--output", "--shard", "--concurrency", "--demo-latency-ms", "--stall-seconds", "--stop-grace-seconds", "--slice-threshold-mib"]
     #expect(helped["inspect", default: []].isDisjoint(with: exportOnly), "\(helped["inspect", default: []].intersection(exportOnly).sorted())")
   }
 

@@ -30,8 +30,11 @@ public struct CloudStorageClient: Sendable {
     public var body: HTTPClientResponse.Body
   }
 
-  /// Opens `object`'s bytes from `offset` on (`alt=media`); with `generation`, that generation or an error.
-  public func download(_ object: StorageObjectID, offset: Int64, generation: String?) async throws(CloudStorageError) -> Download {
+  /// Opens `object`'s bytes from `offset` on (`alt=media`), up to `end` (exclusive) when given; with `generation`,
+  /// that generation or an error.
+  public func download(
+    _ object: StorageObjectID, offset: Int64, end: Int64? = nil, generation: String?
+  ) async throws(CloudStorageError) -> Download {
     if let problem = StorageObjectName.problem(inBucket: object.bucket) ?? StorageObjectName.problem(inObject: object.name) {
       throw .invalidName(object, problem)
     }
@@ -39,7 +42,11 @@ public struct CloudStorageClient: Sendable {
     // Ask for the stored bytes as they are: a gzip-encoded object then arrives compressed, exactly as hashed, and
     // a range means what it says (a transcoded answer ignores ranges and carries no usable hash).
     request.headers.add(name: "Accept-Encoding", value: "gzip")
-    if offset > 0 { request.headers.add(name: "Range", value: "bytes=\(offset)-") }
+    if let end, end > offset {
+      request.headers.add(name: "Range", value: "bytes=\(offset)-\(end - 1)")
+    } else if offset > 0 {
+      request.headers.add(name: "Range", value: "bytes=\(offset)-")
+    }
 
     let response: HTTPClientResponse
     do {

@@ -6,6 +6,11 @@ public protocol MediaStore: Sendable {
   /// fails, so a resumed download never splices two versions of an object.
   func open(_ location: ObjectLocation, offset: Int64, generation: String?) async throws -> MediaResponse
 
+  /// Opens the bytes of `range` of an object's `generation`: one slice of a large object fetched in parallel with
+  /// the others. The body may run past the range (a store that cannot end a range early); the caller reads what it
+  /// asked for.
+  func open(_ location: ObjectLocation, range: Range<Int64>, generation: String) async throws -> MediaResponse
+
   /// The object's current generation, fetched without its bytes, so a rerun can tell whether a file it already has
   /// is still current. `nil` when the store cannot tell (the file is then fetched again).
   func currentGeneration(of location: ObjectLocation) async throws -> String?
@@ -21,6 +26,10 @@ public protocol MediaStore: Sendable {
 }
 
 extension MediaStore {
+  public func open(_ location: ObjectLocation, range: Range<Int64>, generation: String) async throws -> MediaResponse {
+    try await open(location, offset: range.lowerBound, generation: generation)
+  }
+
   public func currentGeneration(of location: ObjectLocation) async throws -> String? { nil }
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? { nil }
   public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? { nil }
