@@ -6,12 +6,13 @@ the folder then holds exactly the data set's number of files and bytes (MediaBat
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from . import measure
+from . import measure, servers
 from .datasets import DataSet
 from .servers import BENCH_DIR, gcloud_env
 
@@ -22,17 +23,23 @@ MEDIABATCH_STATE = (".mediabatch", "manifest.json", ".mediabatch-owner")
 Command = tuple[list[str], dict[str, str], str | None]
 # What wrk measured: requests/s, bytes/s, and the size of the object it fetched.
 WrkFigures = tuple[float, float, int]
+# The HTTP version a contender is told to use over TLS.
+HttpVersion = Literal["1.1", "2"]
 
 
 @dataclass
 class Context:
-    """Where a contender runs: the data set, the storage URL (nginx, delayed in latency mode), scratch space."""
+    """Where a contender runs: the data set, the storage URL (nginx, delayed in latency mode, https in TLS mode),
+    scratch space."""
 
     dataset: DataSet
     storage_url: str
     firestore_host: str
     work: str
     mediabatch: str
+    # TLS mode: the CA certificate (PEM) that signed nginx's, and nginx's log of what it served (servers.served).
+    ca_file: str | None = None
+    served_log: str | None = None
 
 
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -61,13 +68,24 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 class Contender:
     name = ""
     label = ""
-    # Run over the same folder after each run, and measured apart (MediaBatch's unchanged rerun), or None.
+    # Run over the same folder after each run, and measured apart (an unchanged rerun), or None.
     rerun: "Contender | None" = None
+    # True for such a rerun: it checks files that are already there instead of downloading them.
+    is_rerun = False
+    # TLS mode: the HTTP version the contender is told to use ("1.1" or "2"); None: its own choice, or plain HTTP.
+    http_version: HttpVersion | None = None
 
     def run(self, ctx: Context, out: str, log_path: str) -> measure.Sample:
-        """Runs once into the empty folder `out`; returns a checked measure.Sample."""
+        """Runs once into the empty folder `out`; returns a checked measure.Sample. In TLS mode the sample's
+        extra["served"] is what nginx logged for the run (servers.Served): the HTTP version each request came in,
+        the connections, TLS version and cipher."""
         command, env, stdin = self.command(ctx, out)
+        start = os.path.getsize(ctx.served_log) if ctx.served_log and os.path.exists(ctx.served_log) else 0
         sample, stdout = measure.run(command, env=env, stdin_path=stdin, cwd=ctx.work, log_path=log_path)
+        if ctx.served_log:
+            with open(ctx.served_log, "rb") as f:
+                f.seek(start)
+                sample.extra["served"] = servers.served(f.read().decode("utf-8", "replace"))
         self.check(ctx, out, sample, stdout)
         return sample
 
@@ -95,8 +113,12 @@ class MediaBatch(Contender):
         mode: Literal["full", "dry-run", "rerun"] = "full",
         with_rerun: bool = False,
         concurrency: int | None = None,
+        http_version: HttpVersion | None = None,
     ) -> None:
         self.mode = mode  # full | dry-run | rerun
+        # TLS mode: `--http-version`; None leaves MediaBatch's default (1.1).
+        self.http_version = http_version
+        self.is_rerun = mode == "rerun"
         # None: MediaBatch's default (32).
         self.concurrency = concurrency
         # With a rerun, every full run is followed by an unchanged rerun over the same folder (measured apart).
@@ -110,6 +132,9 @@ class MediaBatch(Contender):
         if concurrency is not None:
             self.name += f"-c{concurrency}"
             self.label += f" --concurrency {concurrency}"
+        if http_version is not None:
+            self.name += f"-http{http_version}"
+            self.label += f" --http-version {http_version}"
 
     def command(self, ctx: Context, out: str) -> Command:
         spec = ctx.dataset.spec
@@ -130,7 +155,11 @@ class MediaBatch(Contender):
             command.append("--dry-run")
         if self.concurrency is not None:
             command += ["--concurrency", str(self.concurrency)]
+        if self.http_version is not None:
+            command += ["--http-version", self.http_version]
         env = clean_env({"FIRESTORE_EMULATOR_HOST": ctx.firestore_host, "STORAGE_EMULATOR_HOST": ctx.storage_url})
+        if ctx.ca_file:
+            env["SSL_CERT_FILE"] = ctx.ca_file  # trusted instead of the system's certificates
         return command, env, None
 
     def check(self, ctx: Context, out: str, sample: measure.Sample, stdout: str) -> None:
@@ -165,12 +194,35 @@ class MediaBatch(Contender):
 
 
 class Rclone(Contender):
-    """rclone copy from its Google Cloud Storage backend, anonymous, endpoint = the storage URL."""
+    """rclone copy from its Google Cloud Storage backend, anonymous, endpoint = the storage URL.
 
-    def __init__(self, transfers: int) -> None:
+    With `with_rerun`, every run is followed by an unchanged rerun over its output: rclone copy again, which checks
+    each file (a metadata GET per object, then size and modification time) and should transfer none.
+
+    Over TLS, rclone speaks HTTP/2 when the server offers it (`http_version` "2" adds nothing); "1.1" adds
+    `--disable-http2`."""
+
+    def __init__(
+        self, transfers: int, with_rerun: bool = False, is_rerun: bool = False, http_version: HttpVersion | None = None
+    ) -> None:
         self.transfers = transfers
-        self.name = f"rclone-{transfers}"
-        self.label = f"rclone copy --transfers {transfers}"
+        self.is_rerun = is_rerun
+        self.http_version = http_version
+        self.rerun = Rclone(transfers, is_rerun=True, http_version=http_version) if with_rerun else None
+        self.name = f"rclone-{transfers}" + ("-rerun" if is_rerun else "")
+        self.label = f"rclone copy --transfers {transfers}" + (", unchanged rerun" if is_rerun else "")
+        if http_version is not None:
+            self.name += f"-http{http_version}"
+            self.label += " --disable-http2" if http_version == "1.1" else " (HTTP/2, its default)"
+        # The log a run writes its stderr to, and its size when the run started (set by run).
+        self.log_path = ""
+        self.log_start = 0
+
+    def run(self, ctx: Context, out: str, log_path: str) -> measure.Sample:
+        # The rerun's stats (rclone's log, on stderr) are read from what this run adds to the log.
+        self.log_start = os.path.getsize(log_path) if os.path.exists(log_path) else 0
+        self.log_path = log_path
+        return super().run(ctx, out, log_path)
 
     def command(self, ctx: Context, out: str) -> Command:
         files_from = os.path.join(ctx.work, f"{ctx.dataset.spec.name}-names.txt")
@@ -203,7 +255,46 @@ class Rclone(Contender):
             "--stats",
             "0",
         ]
+        if self.is_rerun:
+            # The final stats only (no periodic ones in a run this short), as JSON: what the check reads.
+            command[-1] = "1h"
+            command += ["--stats-log-level", "NOTICE", "--use-json-log"]
+        if ctx.ca_file:
+            command += ["--ca-cert", ctx.ca_file]
+        if self.http_version == "1.1":
+            command.append("--disable-http2")
         return command, env, None
+
+    def check(self, ctx: Context, out: str, sample: measure.Sample, stdout: str) -> None:
+        super().check(ctx, out, sample, stdout)
+        if not self.is_rerun:
+            return
+        with open(self.log_path, "rb") as f:
+            f.seek(self.log_start)
+            text = f.read().decode("utf-8", "replace")
+        stats = rclone_stats(text)
+        if stats is None:
+            raise measure.RunFailed(f"{self.label}: no final stats in rclone's log: {text[-500:]!r}")
+        sample.extra["stats"] = stats
+        if stats.get("transfers") != 0 or stats.get("errors") != 0 or stats.get("checks") != ctx.dataset.files:
+            raise measure.RunFailed(
+                "{}: rclone transferred {}, checked {} ({} errors); expected 0 transferred, all {} checked".format(
+                    self.label, stats.get("transfers"), stats.get("checks"), stats.get("errors"), ctx.dataset.files
+                )
+            )
+
+
+def rclone_stats(log: str) -> dict[str, object] | None:
+    """The last `stats` object in rclone's JSON log (--use-json-log), or None."""
+    found: dict[str, object] | None = None
+    for line in log.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("stats"), dict):
+            found = entry["stats"]
+    return found
 
 
 class GcloudStorage(Contender):
@@ -259,10 +350,18 @@ class PythonClient(Contender):
 class CurlParallel(Contender):
     """curl -Z over every media URL: the raw HTTP limit of a client that does nothing but fetch."""
 
-    def __init__(self, parallel: int = 64) -> None:
+    def __init__(self, parallel: int = 64, durable: bool = False, http_version: HttpVersion | None = None) -> None:
         self.parallel = parallel
-        self.name = f"curl-{parallel}"
-        self.label = f"curl -Z --parallel-max {parallel}"
+        # Durable: the files are flushed to disk before the run counts as done (`sync -f` on the output's file
+        # system), as MediaBatch flushes them before it records them.
+        self.durable = durable
+        # TLS mode: --http1.1 or --http2 (with HTTP/2, curl -Z multiplexes the transfers over one connection).
+        self.http_version = http_version
+        self.name = f"curl-{parallel}" + ("-sync" if durable else "")
+        self.label = f"curl -Z --parallel-max {parallel}" + (", then sync -f" if durable else "")
+        if http_version is not None:
+            self.name += f"-http{http_version}"
+            self.label += f" --http{http_version}"
 
     def command(self, ctx: Context, out: str) -> Command:
         config = os.path.join(
@@ -287,6 +386,12 @@ class CurlParallel(Contender):
             "--config",
             config,
         ]
+        if ctx.ca_file:
+            command[1:1] = ["--cacert", ctx.ca_file]
+        if self.http_version is not None:
+            command[1:1] = [f"--http{self.http_version}"]
+        if self.durable:
+            command = ["sh", "-c", 'curl "$@" && sync -f "$0"', out, *command[1:]]
         return command, clean_env(), None
 
 
@@ -310,3 +415,20 @@ def wrk(ctx: Context, connections: int, seconds: int, log_path: str) -> WrkFigur
     if requests_per_s is None:
         raise measure.RunFailed("wrk printed no Requests/sec: " + text[-500:])
     return requests_per_s, requests_per_s * obj["size"], obj["size"]
+
+
+def negotiated(ctx: Context, http_version: HttpVersion) -> str:
+    """The HTTP version curl ends up with (`%{http_version}`: "1.1" or "2") when it asks ctx's TLS nginx for one
+    object with --http1.1 or --http2, trusting ctx.ca_file. Raises RunFailed if the request fails."""
+    url = ctx.dataset.media_url(ctx.storage_url, ctx.dataset.objects[0]["name"])
+    command = ["curl", "--silent", "--show-error", "--fail", f"--http{http_version}", "--output", os.devnull]
+    command += ["--write-out", "%{http_version}", url]
+    if ctx.ca_file:
+        command[1:1] = ["--cacert", ctx.ca_file]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=clean_env(), timeout=60, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise measure.RunFailed(f"curl --http{http_version} {url} took longer than 60 s") from error
+    if done.returncode != 0:
+        raise measure.RunFailed(f"curl --http{http_version} {url} exited with {done.returncode}: {done.stderr.strip()}")
+    return done.stdout.strip()

@@ -4,8 +4,12 @@ A data set folder holds
 
     objects/<bucket>/<object name>          the bytes, one file per object
     meta/<bucket>/<object name>.json        the object's Cloud Storage resource (what a metadata GET returns)
+    list/<bucket>/<prefix>/<page>.json      the answer to a listing of a prefix (`GET …/o?prefix=`), one file per page
+                                            of at most 1,000 objects; <prefix> is the prefix percent-encoded with
+                                            nothing safe (`users%2Fuser-00001%2F`), or `_all` for the whole bucket
     buckets/<bucket>.json                   the bucket's resource
-    headers.map                             nginx map entries: per object its x-goog-hash and stored length
+    headers.map, sizes.map                  nginx map entries: per object its x-goog-hash and stored length
+    lists.map                               nginx map entries: per (bucket, page token, prefix as sent) its list page
     dataset.json                            the description, every user and every object (written last: the folder
                                             is complete when it exists)
 
@@ -20,6 +24,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -35,7 +40,11 @@ MIB = 1024 * KIB
 # Rewritten by nginx (sub_filter) into the address the client used, so links in metadata point back at it.
 BASE_PLACEHOLDER = "http://storage.bench.invalid"
 GENERATION = "1700000000000001"
-FORMAT = 1
+# The layout of a generated folder; part of the cache key, so a change regenerates old caches.
+# 2: list/ and lists.map (object listings by prefix).
+FORMAT = 2
+# Objects per page of a listing: Cloud Storage's largest page (and its default maxResults).
+LIST_PAGE_SIZE = 1000
 
 # An object's size: fixed, or drawn log-uniformly from (low, high).
 Size = int | tuple[int, int]
@@ -287,15 +296,18 @@ def _generate(spec: Spec, root: str) -> None:
         shutil.rmtree(root)
     users, objects = _plan(spec)
 
-    def write(obj: StoredObject) -> None:
+    def write(obj: StoredObject) -> dict[str, str]:
         obj["crc32c"], obj["md5"] = _write_object(root, spec, obj)
+        resource = _resource(spec, obj)
         meta = os.path.join(root, "meta", spec.bucket, obj["name"] + ".json")
         os.makedirs(os.path.dirname(meta), exist_ok=True)
         with open(meta, "w", encoding="utf-8") as f:
-            json.dump(_resource(spec, obj), f)
+            json.dump(resource, f)
+        return resource
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(write, objects))
+        resources = list(pool.map(write, objects))
+    _write_listings(root, spec.bucket, resources)
 
     os.makedirs(os.path.join(root, "buckets"), exist_ok=True)
     with open(os.path.join(root, "buckets", spec.bucket + ".json"), "w", encoding="utf-8") as f:
@@ -332,6 +344,89 @@ def _generate(spec: Spec, root: str) -> None:
     }
     with open(os.path.join(root, "dataset.json"), "w", encoding="utf-8") as f:
         json.dump(info, f)
+
+
+def directory_prefixes(name: str) -> list[str]:
+    """The prefixes of an object name that end in `/`: `a/b/c.jpg` -> `a/`, `a/b/`."""
+    parts = name.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def prefix_spellings(prefix: str) -> list[str]:
+    """The ways a client may send `prefix` in a query string, as nginx's `$arg_prefix` holds it (not decoded): `/` as
+    it is or as `%2F`, every other character percent-encoded as `quote` does (letters, digits and `-._~` as they are;
+    the bench's object names hold no other). `%2f` needs no entry of its own: nginx's map ignores case."""
+    encoded = quote_all(prefix)
+    return list(dict.fromkeys([encoded.replace("%2F", "/"), encoded]))
+
+
+def list_pages(resources: list[dict[str, str]], page_size: int = LIST_PAGE_SIZE) -> dict[str, list[dict[str, Any]]]:
+    """The listing answers of every directory prefix and of the whole bucket (`""`): prefix -> its pages, each the
+    JSON of `GET …/o?prefix=` as Cloud Storage answers it: items sorted by name, at most page_size per page, and
+    `nextPageToken` (the next page's number, "2", "3", …) on every page but the last."""
+    by_prefix: dict[str, list[dict[str, str]]] = {"": []}
+    for resource in resources:
+        by_prefix[""].append(resource)
+        for prefix in directory_prefixes(resource["name"]):
+            by_prefix.setdefault(prefix, []).append(resource)
+    listings: dict[str, list[dict[str, Any]]] = {}
+    for prefix, items in by_prefix.items():
+        if not items:  # an empty bucket: the whole-bucket listing answers like any empty prefix
+            listings[prefix] = [{"kind": "storage#objects"}]
+            continue
+        items = sorted(items, key=lambda r: r["name"])
+        chunks = [items[i : i + page_size] for i in range(0, len(items), page_size)]
+        pages: list[dict[str, Any]] = []
+        for number, chunk in enumerate(chunks, start=1):
+            page: dict[str, Any] = {"kind": "storage#objects"}
+            if number < len(chunks):
+                page["nextPageToken"] = str(number + 1)
+            page["items"] = chunk
+            pages.append(page)
+        listings[prefix] = pages
+    return listings
+
+
+def list_folder(prefix: str) -> str:
+    """The folder under list/<bucket>/ that holds the pages of a prefix."""
+    return quote_all(prefix) if prefix else "_all"
+
+
+def _write_listings(root: str, bucket: str, resources: list[dict[str, str]]) -> None:
+    """list/<bucket>/<prefix>/<page>.json for every directory prefix and the whole bucket, and lists.map, which nginx
+    reads to find the page of "<bucket> <pageToken> <prefix as sent>" (see nginx.conf.template)."""
+    with open(os.path.join(root, "lists.map"), "w", encoding="utf-8") as entries:
+        for prefix, pages in list_pages(resources).items():
+            folder = os.path.join(root, "list", bucket, list_folder(prefix))
+            os.makedirs(folder)
+            for number, page in enumerate(pages, start=1):
+                with open(os.path.join(folder, f"{number}.json"), "w", encoding="utf-8") as f:
+                    json.dump(page, f)
+                token = "" if number == 1 else str(number)
+                for spelling in prefix_spellings(prefix):
+                    entries.write(
+                        "{} {};\n".format(
+                            nginx_string(f"{bucket} {token} {spelling}"),
+                            nginx_string(f"{bucket}/{list_folder(prefix)}/{number}.json"),
+                        )
+                    )
+        # Any other prefix that ends in `/` (or is empty), without a page token, holds no object: the empty answer.
+        os.makedirs(os.path.join(root, "list", bucket, "_empty"))
+        with open(os.path.join(root, "list", bucket, "_empty", "1.json"), "w", encoding="utf-8") as f:
+            json.dump({"kind": "storage#objects"}, f)
+        entries.write(
+            "{} {};\n".format(
+                nginx_string(f"~^{regex_literal(bucket)}  (.*(/|%2[Ff]))?$"),
+                nginx_string(f"{bucket}/_empty/1.json"),
+            )
+        )
+        # Another bucket: a page that is not there, so nginx answers 404 as Cloud Storage does.
+        entries.write("{} {};\n".format(nginx_string(f"~^(?!{regex_literal(bucket)} )"), '"_no_such_bucket"'))
+
+
+def regex_literal(text: str) -> str:
+    """text as a regular expression that matches only it, without backslashes (which nginx_string refuses)."""
+    return re.sub(r"([^A-Za-z0-9_-])", r"[\1]", text)
 
 
 def nginx_string(text: str) -> str:

@@ -18,12 +18,16 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
-from . import contenders, datasets, measure, report
+from . import chart, contenders, datasets, measure, report, scratch, servers
 from .servers import BENCH_DIR, REPO_DIR, FirestoreEmulator, Nginx
 
 ALL_DATASETS = ("small", "large", "mixed")
 MEDIABATCH_DEFAULT_CONCURRENCY = 32
 LATENCY_HIGH_CONCURRENCY = 128
+# TLS mode: the data sets it runs on, and what it runs with (as in the plain rounds).
+TLS_DATASETS = ("small", "large")
+TLS_RCLONE_TRANSFERS = 32
+TLS_CURL_PARALLEL = 64
 
 
 def log(message: str) -> None:
@@ -62,6 +66,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="users of the demo-source memory check (default 100000, or 5000 with --quick; 0 skips it)",
     )
     parser.add_argument(
+        "--tls",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="TLS mode: the small and large sets again over TLS, MediaBatch, curl and rclone each with HTTP/1.1 and "
+        "HTTP/2 (default on; skipped without openssl)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the work folder (configs, logs, outputs) and print where"
     )
     args = parser.parse_args(argv)
@@ -95,6 +106,8 @@ class Bench:
         self.work = work
         self.mediabatch = mediabatch
         self.results = report.Results(quick=args.quick, runs=args.runs, latency_ms=args.latency_ms)
+        # Where contenders write: set from the scratch disk before the first run.
+        self.out = os.path.join(work, "out")
 
     # --- running ------------------------------------------------------------------------------------------------
 
@@ -103,9 +116,10 @@ class Bench:
     ) -> None:
         """Measures the contenders in rounds: run 1 of each, then run 2 of each, and so on, so that a change in the
         machine's load during the measurement touches every contender alike. Each run starts in an empty folder.
-        A MediaBatch full run is followed, when its contender asks for it, by an unchanged rerun over its output.
+        A run is followed, when its contender asks for it, by an unchanged rerun over its output (MediaBatch's full
+        run and rclone's at 32 transfers, on the small set).
         A failed run is reported as such and left out of the figures; the contender's other runs still count."""
-        out = os.path.join(self.work, "out")
+        out = self.out
         samples: dict[str, tuple[contenders.Contender, list[measure.Sample]]] = {}  # name -> (contender, [Sample])
         for i in range(self.args.runs):
             for contender in contender_list:
@@ -132,7 +146,7 @@ class Bench:
 
     def warm_up(self, ctx: contenders.Context, section: str) -> None:
         """One untimed dry run: the Firestore emulator's JVM compiles its query paths on first use."""
-        out = os.path.join(self.work, "out")
+        out = self.out
         measure.fresh_dir(out)
         try:
             contenders.MediaBatch("dry-run").run(ctx, out, os.path.join(self.work, "logs", section + "-warm-up.log"))
@@ -150,8 +164,12 @@ class Bench:
                 contenders.MediaBatch("dry-run"),
                 contenders.MediaBatch("full", with_rerun=(name == "small")),
             ]
-            # --quick: rclone's two usual best settings, and gcloud (slow to start) on the small set only.
-            lineup += [contenders.Rclone(t) for t in ((8, 32) if self.args.quick else (8, 32, 64))]
+            # --quick: rclone's two usual best settings, and gcloud (slow to start) on the small set only. On the
+            # small set, rclone at 32 transfers is followed by its own unchanged rerun, as MediaBatch is.
+            lineup += [
+                contenders.Rclone(t, with_rerun=(name == "small" and t == MEDIABATCH_DEFAULT_CONCURRENCY))
+                for t in ((8, 32) if self.args.quick else (8, 32, 64))
+            ]
             if name == "small" or not self.args.quick:
                 lineup.append(contenders.GcloudStorage())
             lineup += [
@@ -159,6 +177,8 @@ class Bench:
                 contenders.PythonClient("transfer-manager", workers=8),
                 contenders.CurlParallel(64),
             ]
+            if name == "large":
+                lineup.append(contenders.CurlParallel(64, durable=True))
             self.interleaved(ctx, name, lineup)
             self.wrk(ctx, name, 8 if name == "large" else 64)
         finally:
@@ -204,9 +224,52 @@ class Bench:
         finally:
             nginx.stop()
 
+    def tls_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator, certs: servers.Certificates) -> None:
+        """The data set again from a TLS nginx (HTTP/1.1 and HTTP/2 by ALPN): MediaBatch, curl -Z and rclone, each
+        told to use HTTP/1.1 and HTTP/2. nginx's log says which version and how many connections each run used."""
+        section = report.TLS_PREFIX + dataset.spec.name
+        try:
+            nginx = Nginx(dataset, self.work, tls=certs).start()
+        except RuntimeError as error:  # an nginx without TLS or HTTP/2, say: the other rounds stand
+            log(f"{section}: {error}")
+            self.results.failure(section, "nginx over TLS", str(error))
+            return
+        try:
+            ctx = contenders.Context(
+                dataset,
+                nginx.url,
+                firestore.host,
+                self.work,
+                self.mediabatch,
+                ca_file=certs.ca,
+                served_log=nginx.served_log,
+            )
+            # Does nginx speak both over TLS, with this CA? If not, the round would measure something else.
+            try:
+                got = {"1.1": contenders.negotiated(ctx, "1.1"), "2": contenders.negotiated(ctx, "2")}
+            except measure.RunFailed as error:
+                log(f"{section}: nginx does not answer over TLS: {error}")
+                self.results.failure(section, "curl's check of nginx over TLS", str(error))
+                return
+            log(
+                f"{section}: {dataset.files} files, nginx on {nginx.url}, answers HTTP/{got['1.1']} and HTTP/{got['2']}"
+            )
+            if got != {"1.1": "1.1", "2": "2"}:
+                mismatch = f"curl asked for HTTP/1.1 and HTTP/2 and got HTTP/{got['1.1']} and HTTP/{got['2']}"
+                self.results.failure(section, "curl's check of nginx over TLS", mismatch)
+                return
+            self.warm_up(ctx, section)
+            versions: tuple[contenders.HttpVersion, ...] = ("1.1", "2")
+            lineup: list[contenders.Contender] = [contenders.MediaBatch("full", http_version=v) for v in versions]
+            lineup += [contenders.CurlParallel(TLS_CURL_PARALLEL, http_version=v) for v in versions]
+            lineup += [contenders.Rclone(TLS_RCLONE_TRANSFERS, http_version=v) for v in versions]
+            self.interleaved(ctx, section, lineup)
+        finally:
+            nginx.stop()
+
     def demo_memory(self) -> None:
         users = self.args.demo_users
-        out = os.path.join(self.work, "out")
+        out = self.out
         measure.fresh_dir(out)
         command = [self.mediabatch, "run", "--source", "demo", "--demo-users", str(users), "--output", out, "--json"]
         log(f"demo source, {users:,} users: mediabatch run --source demo")
@@ -251,8 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.makedirs(os.path.join(work, "gcloud-config"))
     bench = Bench(args, work, mediabatch)
     firestore = FirestoreEmulator(work)
+    disk = scratch.ScratchDisk(work)
     measuring = time.monotonic()
     try:
+        certs = make_certificates(args, bench.results, work, [name for name in loaded if name in TLS_DATASETS])
+        bench.out = os.path.join(disk.start(log), "out")
+        bench.results.disk = disk.description
         log("starting the Firestore emulator")
         firestore.start()
         for dataset in loaded.values():
@@ -267,10 +334,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.dataset_round(dataset, firestore)
         if args.latency_ms > 0 and "small" in loaded:
             bench.latency_round(loaded["small"], firestore)
+        if certs:
+            for name in TLS_DATASETS:
+                if name in loaded:
+                    bench.tls_round(loaded[name], firestore, certs)
         if args.demo_users > 0:
             bench.demo_memory()
     finally:
         firestore.stop()
+        disk.stop()
         if args.keep:
             log(f"kept the work folder {work}")
         else:
@@ -278,18 +350,61 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bench.results.datasets = loaded
     bench.results.elapsed = time.monotonic() - measuring
-    text = report.markdown(bench.results)
-    path = args.results or os.path.join(
-        BENCH_DIR,
-        "results",
-        "{}-{}{}.md".format(datetime.date.today().isoformat(), socket.gethostname(), "-quick" if args.quick else ""),
+    path = os.path.abspath(
+        args.results
+        or os.path.join(
+            BENCH_DIR,
+            "results",
+            "{}-{}{}.md".format(
+                datetime.date.today().isoformat(), socket.gethostname(), "-quick" if args.quick else ""
+            ),
+        )
     )
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    png = os.path.splitext(path)[0] + ".png"
+    text = write_results(bench.results, path, png)
     print(text)
     log(f"wrote {path} (measuring took {bench.results.elapsed:.0f} s, {time.monotonic() - started:.0f} s in all)")
     return 1 if bench.results.failures else 0
+
+
+def make_certificates(
+    args: argparse.Namespace, results: report.Results, work: str, tls_datasets: Sequence[str]
+) -> servers.Certificates | None:
+    """TLS mode's CA and server certificate, made with openssl into the work folder; None when TLS mode is off,
+    has no data set to run on, or cannot run (said in the results)."""
+    if not args.tls or not tls_datasets:
+        return None
+    if not servers.have_openssl():
+        results.tls_skipped = "openssl was not found, so no certificate could be made"
+        log(f"TLS mode skipped: {results.tls_skipped}")
+        return None
+    try:
+        certs = servers.make_certificates(os.path.join(work, "tls"))
+    except RuntimeError as error:
+        results.tls_skipped = f"the certificates could not be made: {error}"
+        log(f"TLS mode skipped: {results.tls_skipped}")
+        return None
+    log(f"TLS mode: a throwaway CA and a certificate for 127.0.0.1 in {os.path.dirname(certs.ca)}")
+    return certs
+
+
+def write_results(results: report.Results, path: str, png: str) -> str:
+    """Writes the Markdown to `path`, then draws the chart into `png` beside it, which the Markdown links to. If the
+    chart cannot be drawn, the Markdown is written again without the link (the figures are kept either way)."""
+    text = report.markdown(results, chart=os.path.relpath(png, os.path.dirname(path)))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    try:
+        chart.draw(results, png)
+    except Exception as error:  # noqa: BLE001 - the results stand without their chart
+        log(f"the chart could not be drawn: {type(error).__name__}: {error}")
+        text = report.markdown(results)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return text
+    log(f"drew the chart {png}")
+    return text
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Literal
 
 from . import contenders, datasets
 from .measure import Sample, Series
-from .servers import FirestoreEmulator, gcloud_env, nginx_binary
+from .servers import REPO_DIR, FirestoreEmulator, Served, gcloud_env, nginx_binary
 
 MIB = 1 << 20
 MB = 1e6
@@ -29,6 +29,11 @@ TargetRow = tuple[str, str, str, str]
 # The share of C ÷ latency files/s a client should reach in latency mode.
 LATENCY_GOAL = 0.85
 
+# TLS mode's sections are "tls-<data set>".
+TLS_PREFIX = "tls-"
+# Within this share of each other, HTTP/2 and HTTP/1.1 are called even.
+TLS_EVEN = 0.05
+
 
 class Results:
     def __init__(self, quick: bool, runs: int, latency_ms: float) -> None:
@@ -42,6 +47,10 @@ class Results:
         self.versions: dict[str, str] = {}
         self.datasets: dict[str, datasets.DataSet] = {}
         self.elapsed = 0.0
+        # What the contenders wrote to.
+        self.disk = "a folder of the work directory"
+        # Why TLS mode did not run, when it was asked for and could not (None: it ran, or was not asked for).
+        self.tls_skipped: str | None = None
 
     def add(self, section: str, contender: contenders.Contender, series: Series) -> None:
         self.sections.setdefault(section, {})[contender.name] = (contender, series)
@@ -53,11 +62,18 @@ class Results:
         entry = self.sections.get(section, {}).get(name)
         return entry[1] if entry else None
 
+    def rclone_rerun(self, section: str) -> tuple[contenders.Rclone, Series] | tuple[None, None]:
+        """rclone's unchanged rerun in the section (the first, if there were several), or (None, None)."""
+        for contender, series in self.sections.get(section, {}).values():
+            if isinstance(contender, contenders.Rclone) and contender.is_rerun:
+                return contender, series
+        return None, None
+
     def best_rclone(self, section: str) -> tuple[contenders.Rclone, Series] | tuple[None, None]:
         found = [
             (series.median("wall"), contender, series)
             for contender, series in self.sections.get(section, {}).values()
-            if isinstance(contender, contenders.Rclone)
+            if isinstance(contender, contenders.Rclone) and not contender.is_rerun
         ]
         return min(found, key=lambda f: f[0])[1:] if found else (None, None)
 
@@ -79,8 +95,10 @@ def _first_line(
 def versions(mediabatch: str, firestore: FirestoreEmulator, work: str) -> dict[str, str]:
     source = os.path.dirname(os.path.realpath(mediabatch))
     commit = _first_line(["git", "-C", source, "describe", "--always", "--dirty"])
-    if commit == "?" or not commit:
-        commit = "unknown"
+    if commit == "?" or not commit or commit.startswith("fatal"):
+        # A binary outside the repository (copied elsewhere to be measured): the repository's commit, said as such.
+        head = _first_line(["git", "-C", REPO_DIR, "describe", "--always", "--dirty"])
+        commit = "unknown" if head == "?" or head.startswith("fatal") else f"unknown (the repository is at {head})"
     gcloud_version = _first_line(
         ["gcloud", "version", '--format=value("Google Cloud SDK")'], env=gcloud_env(os.path.join(work, "gcloud-config"))
     )
@@ -152,9 +170,10 @@ def ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
-def row_for(contender: contenders.Contender, label: str, series: Series, reference: Series | None) -> str:
+def row_cells(label: str, series: Series) -> list[str]:
+    """The label, runs, wall s, files/s, MB/s, CPU s and peak RSS MiB of one contender's row."""
     (fps, fps_lo, fps_hi), (bps, bps_lo, bps_hi) = series.rates()
-    cells = [
+    return [
         label,
         str(series.runs) if series.runs >= series.attempted else f"{series.runs} of {series.attempted}",
         spread(series.median("wall"), series.low("wall"), series.high("wall"), "{:.2f}"),
@@ -163,6 +182,10 @@ def row_for(contender: contenders.Contender, label: str, series: Series, referen
         spread(series.median("cpu"), series.low("cpu"), series.high("cpu"), "{:.2f}"),
         spread(series.median("max_rss") / MIB, series.low("max_rss") / MIB, series.high("max_rss") / MIB, "{:.0f}"),
     ]
+
+
+def row_for(contender: contenders.Contender, label: str, series: Series, reference: Series | None) -> str:
+    cells = row_cells(label, series)
     if reference is None or isinstance(contender, contenders.MediaBatch):
         cells += ["—", "—", "—"]
     else:
@@ -183,13 +206,15 @@ HEADER = (
 def section_table(results: Results, section: str) -> str:
     entries = results.sections.get(section, {})
     reference = results.get(section, "mediabatch")
+    # An unchanged rerun is compared with MediaBatch's unchanged rerun, not with its first run.
+    rerun_reference = results.get(section, "mediabatch-rerun")
     lines = [HEADER]
     for contender, series in entries.values():
         label = contender.label
         best = results.best_rclone(section)[0]
         if best is not None and contender is best and section != "latency":
             label += " (rclone's best)"
-        lines.append(row_for(contender, label, series, reference))
+        lines.append(row_for(contender, label, series, rerun_reference if contender.is_rerun else reference))
     dry = results.get(section, "mediabatch-dry-run")
     if reference is not None and dry is not None:
         wall = reference.median("wall") - dry.median("wall")
@@ -216,6 +241,93 @@ def wrk_line(entry: WrkEntry) -> str:
         spread(statistics.median(bps) / MB, min(bps) / MB, max(bps) / MB, "{:,.0f}"),
         len(figures),
     )
+
+
+# --- TLS mode -------------------------------------------------------------------------------------------------------
+
+
+def is_tls(section: str) -> bool:
+    return section.startswith(TLS_PREFIX)
+
+
+def served_of(series: Series) -> list[Served]:
+    """What nginx logged for each run of the series (TLS mode), in run order."""
+    found = [s.extra.get("served") for s in series.samples]
+    return [served for served in found if isinstance(served, Served)]
+
+
+def http_seen(series: Series) -> list[str]:
+    """The HTTP versions nginx logged for the series' runs, such as ["HTTP/2.0"]; [] if it logged nothing."""
+    return sorted({version for served in served_of(series) for version in served.requests})
+
+
+def served_cells(series: Series) -> list[str]:
+    """The HTTP version(s), connections per run (median and range), and TLS version and cipher nginx logged."""
+    served = served_of(series)
+    if not served:
+        return ["—", "—", "—"]
+    connections = [s.connections for s in served]
+    return [
+        ", ".join(http_seen(series)),
+        spread(statistics.median(connections), min(connections), max(connections), "{:,.0f}"),
+        ", ".join(sorted({tls for s in served for tls in s.tls})),
+    ]
+
+
+TLS_HEADER = (
+    "| contender | HTTP (nginx's log) | connections per run | TLS | runs | wall s | files/s | MB/s | CPU s "
+    "| peak RSS MiB | MediaBatch faster × (same HTTP) | HTTP/2 ÷ HTTP/1.1 speed (same client) |\n"
+    "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def tls_table(results: Results, section: str) -> str:
+    """TLS mode's table: every contender with the HTTP version, connections and cipher nginx saw, its figures,
+    MediaBatch's speed against it at the same HTTP version, and, for HTTP/2, its speed over its own HTTP/1.1."""
+    lines = [TLS_HEADER]
+    for contender, series in results.sections.get(section, {}).values():
+        cells = row_cells(contender.label, series)
+        version = contender.http_version
+        reference = results.get(section, f"mediabatch-http{version}") if version else None
+        faster = "—"
+        if reference is not None and not isinstance(contender, contenders.MediaBatch):
+            faster = ratio(series.median("wall") / reference.median("wall"))
+        over_h1 = "—"
+        h1 = results.get(section, contender.name.removesuffix("http2") + "http1.1") if version == "2" else None
+        if h1 is not None:
+            over_h1 = ratio(h1.median("wall") / series.median("wall"))
+        lines.append("| " + " | ".join(cells[:1] + served_cells(series) + cells[1:] + [faster, over_h1]) + " |")
+    return "\n".join(lines)
+
+
+def tls_verdict(value: float) -> str:
+    """How HTTP/2 compares with HTTP/1.1, from HTTP/2's rate ÷ HTTP/1.1's."""
+    if abs(value - 1) <= TLS_EVEN + 1e-9:  # 0.95 is within 5 %, though 1 - 0.95 > 0.05 in floating point
+        return f"even (±{TLS_EVEN * 100:g} %)"
+    return "HTTP/2 faster" if value > 1 else "HTTP/1.1 faster"
+
+
+def tls_targets(results: Results) -> list[TargetRow]:
+    """MediaBatch's HTTP/2 ÷ HTTP/1.1 over TLS, files/s on the small set and MB/s on the large one: reported, not
+    judged, as they decide MediaBatch's default. A run whose HTTP version was not the one asked for is said so."""
+    rows: list[TargetRow] = []
+    for name, unit in (("small", "files/s"), ("large", "MB/s")):
+        target = f"TLS, {name} files: MediaBatch HTTP/2 ÷ HTTP/1.1 {unit}"
+        section = TLS_PREFIX + name
+        h1, h2 = results.get(section, "mediabatch-http1.1"), results.get(section, "mediabatch-http2")
+        if h1 is None or h2 is None:
+            rows.append((target, "—", "report", "not measured"))
+            continue
+        index, scale = (0, 1.0) if unit == "files/s" else (1, MB)
+        rate1, rate2 = h1.rates()[index][0] / scale, h2.rates()[index][0] / scale
+        value = rate2 / rate1
+        measured = f"{value:.2f}× ({rate2:,.0f} ÷ {rate1:,.0f} {unit})"
+        for version, series, expected in (("2", h2, "HTTP/2.0"), ("1.1", h1, "HTTP/1.1")):
+            seen = http_seen(series)
+            if seen and seen != [expected]:
+                measured += "; nginx saw {} for --http-version {}".format(" and ".join(seen), version)
+        rows.append((target, measured, "report", tls_verdict(value)))
+    return rows
 
 
 # --- targets --------------------------------------------------------------------------------------------------------
@@ -270,6 +382,17 @@ def targets(results: Results) -> list[TargetRow]:
             verdict(value, 0.9),
         )
     )
+    # MediaBatch's figure includes making every byte durable before it is recorded; curl's does not.
+    value = speed_vs("large", results.get("large", "curl-64-sync"))
+    if value is not None:
+        rows.append(
+            (
+                "Large files: MediaBatch MB/s ÷ `curl -Z`, then `sync -f` (as durable) MB/s",
+                f"{value:.0%}",
+                "≥ 90 %",
+                verdict(value, 0.9),
+            )
+        )
 
     # Latency mode: files/s against what the round trip allows at that concurrency, C ÷ latency.
     for name, concurrency in (("mediabatch", 32), ("mediabatch-c128", 128)):
@@ -340,13 +463,46 @@ def targets(results: Results) -> list[TargetRow]:
             verdict(value, 0.05, higher_is_better=False),
         )
     )
+    # A rerun that finds every file in place should cost little more than listing and reading metadata.
+    dry = results.get("small", "mediabatch-dry-run")
+    if again and dry:
+        value = again.median("wall") / dry.median("wall")
+        measured = f"{value:.2f}× ({again.median('wall'):.2f} s ÷ {dry.median('wall'):.2f} s)"
+    else:
+        value, measured = None, "—"
+    rows.append(
+        (
+            "Unchanged rerun ÷ dry run (listing + metadata)",
+            measured,
+            "≤ 1.50×",
+            verdict(value, 1.5, higher_is_better=False),
+        )
+    )
+    rclone, rclone_again = results.rclone_rerun("small")
+    if again and rclone_again:
+        value = rclone_again.median("wall") / again.median("wall")
+        measured = f"{value:.2f}× ({rclone_again.median('wall'):.2f} s ÷ {again.median('wall'):.2f} s)"
+    else:
+        value, measured = None, "—"
+    rows.append(
+        (
+            "Unchanged rerun: MediaBatch ÷ rclone's unchanged rerun{}".format(
+                f" ({rclone.label.split(',')[0]})" if rclone else ""
+            ),
+            measured,
+            "≥ 1.00× (MediaBatch faster)",
+            verdict(value, 1.0),
+        )
+    )
+    rows += tls_targets(results)
     return rows
 
 
 # --- the document ---------------------------------------------------------------------------------------------------
 
 
-def markdown(results: Results) -> str:
+def markdown(results: Results, chart: str | None = None) -> str:
+    """The results as Markdown; `chart` is the chart's path relative to the Markdown file, linked if given."""
     out: list[str] = []
     add = out.append
     now = datetime.datetime.now().astimezone()
@@ -354,20 +510,22 @@ def markdown(results: Results) -> str:
     add("")
     add(
         "Written by `bench/run{}` (see [bench/README.md](../README.md)). Mode: **{}**; every measurement ran **{}** "
-        "time{} and is given as the median (min–max). Measuring took {:.0f} s.".format(
+        "time{} and is given as the median (min–max). Measuring took {:.0f} s. Outputs were written to {}.".format(
             " --quick" if results.quick else "",
             "quick" if results.quick else "full",
             results.runs,
             "s" * (results.runs > 1),
             results.elapsed,
+            results.disk,
         )
     )
     add("")
     add(
         "MB is 10^6 bytes, MiB 2^20. *MediaBatch faster ×* is the contender's median wall time ÷ MediaBatch's full run "
-        "(above 1: MediaBatch is faster); *MediaBatch CPU ×* and *RSS ×* are MediaBatch's figure ÷ the contender's "
-        "(below 1: MediaBatch uses less). CPU s is user + system time of the contender's whole process tree; peak RSS "
-        "the largest resident set of any one of its processes (both from GNU time)."
+        "(above 1: MediaBatch is faster; for an unchanged rerun, ÷ MediaBatch's unchanged rerun); *MediaBatch CPU ×* "
+        "and *RSS ×* are MediaBatch's figure ÷ the contender's (below 1: MediaBatch uses less). CPU s is user + system "
+        "time of the contender's whole process tree; peak RSS the largest resident set of any one of its processes "
+        "(both from GNU time)."
     )
     add("")
     add("## Targets")
@@ -381,6 +539,11 @@ def markdown(results: Results) -> str:
         "Firestore emulator, then downloading, against contenders that are handed the object list."
     )
     add("")
+    if chart:
+        add("## Chart")
+        add("")
+        add(f"![Files/s and MB/s of every contender per data set, MediaBatch in blue]({chart})")
+        add("")
     add("## Data sets")
     add("")
     add("| data set | what | files | bytes | project / bucket |\n|---|---|---:|---:|---|")
@@ -392,7 +555,7 @@ def markdown(results: Results) -> str:
         )
     add("")
     for section in results.sections:
-        if section == "latency":
+        if section == "latency" or is_tls(section):
             continue
         shown = results.datasets.get(section)
         add("## {} data set{}".format(section.capitalize(), ": " + shown.spec.describe() if shown else ""))
@@ -420,6 +583,34 @@ def markdown(results: Results) -> str:
         if "latency" in results.wrk:
             add("Ceiling of the delayed server: " + wrk_line(results.wrk["latency"]))
             add("")
+    tls_sections = [section for section in results.sections if is_tls(section)]
+    if tls_sections or results.tls_skipped:
+        add("## TLS (HTTP/1.1 and HTTP/2)")
+        add("")
+    if results.tls_skipped:
+        add(f"Not measured: {results.tls_skipped}.")
+        add("")
+    if tls_sections:
+        add(
+            "The data sets again, from an nginx that listens with TLS and offers HTTP/2 and HTTP/1.1 by ALPN, as "
+            "Cloud Storage does (HTTP/2 over TLS): its certificate, for 127.0.0.1, is signed by a throwaway CA made "
+            "with openssl at the start of the run (ECDSA P-256; TLS 1.2 and 1.3; session cache). Each client is told "
+            "which version to use: MediaBatch `--http-version 1.1` or `2` (trusting the CA through `SSL_CERT_FILE`), "
+            "`curl -Z --http1.1` or `--http2` (`--cacert`), rclone with `--ca-cert`, which speaks HTTP/2 by default "
+            "and HTTP/1.1 with `--disable-http2`. *HTTP*, *connections per run* and *TLS* are what nginx logged for "
+            "each run: with HTTP/2, a client's requests share one connection. *MediaBatch faster ×* is the "
+            "contender's wall time ÷ MediaBatch's at the same HTTP version; *HTTP/2 ÷ HTTP/1.1 speed* is the same "
+            "client's HTTP/1.1 wall time ÷ its HTTP/2 wall time (above 1: HTTP/2 is faster). Over TLS nginx cannot "
+            "use sendfile: it encrypts in user space, on the same cores as the client."
+        )
+        add("")
+    for section in tls_sections:
+        name = section.removeprefix(TLS_PREFIX)
+        shown = results.datasets.get(name)
+        add("### {} data set{}".format(name.capitalize(), ": " + shown.spec.describe() if shown else ""))
+        add("")
+        add(tls_table(results, section))
+        add("")
     if results.demo:
         users, sample, error = results.demo
         add("## Demo source")

@@ -1,7 +1,10 @@
-"""The servers a benchmark run starts and stops: nginx (one per data set, and a delayed one), the Firestore emulator."""
+"""The servers a benchmark run starts and stops: nginx (one per data set, a delayed one, TLS ones), the Firestore
+emulator; and the throwaway certificates of the TLS ones."""
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -9,6 +12,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Self
 
 from . import datasets
@@ -57,30 +61,159 @@ def read_ready_line(process: subprocess.Popen[str], what: str, timeout: float = 
     return result["port"]
 
 
+# --- TLS ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Certificates:
+    """A throwaway certificate authority and a server certificate it signed, for 127.0.0.1 and localhost (PEM)."""
+
+    ca: str  # the CA's certificate: what clients are told to trust
+    cert: str  # the server's certificate
+    key: str  # the server's private key
+
+
+def make_certificates(directory: str) -> Certificates:
+    """Makes a CA and a server certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1, DNS:localhost) with openssl
+    into `directory`: ECDSA P-256 keys, as Google's front ends serve, valid for two days. Nothing of it is kept beyond
+    the work folder. Raises RuntimeError when openssl fails."""
+    os.makedirs(directory, exist_ok=True)
+    certs = Certificates(
+        ca=os.path.join(directory, "ca.pem"),
+        cert=os.path.join(directory, "server.pem"),
+        key=os.path.join(directory, "server.key"),
+    )
+    ca_key = os.path.join(directory, "ca.key")
+    csr = os.path.join(directory, "server.csr")
+    extensions = os.path.join(directory, "server.ext")
+    with open(extensions, "w", encoding="utf-8") as f:
+        f.write(
+            "basicConstraints = critical, CA:FALSE\n"
+            "keyUsage = critical, digitalSignature\n"
+            "extendedKeyUsage = serverAuth\n"
+            "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+        )
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    for command in (
+        ["req", "-x509", *new_key, "-keyout", ca_key, "-out", certs.ca, "-days", "2"]
+        + ["-subj", "/CN=MediaBatch bench CA", "-addext", "basicConstraints = critical, CA:TRUE"]
+        + ["-addext", "keyUsage = critical, keyCertSign, cRLSign"],
+        ["req", "-new", *new_key, "-keyout", certs.key, "-out", csr, "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", csr, "-CA", certs.ca, "-CAkey", ca_key, "-CAcreateserial", "-days", "2"]
+        + ["-extfile", extensions, "-out", certs.cert],
+        ["verify", "-CAfile", certs.ca, certs.cert],
+    ):
+        done = subprocess.run(["openssl", *command], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"openssl {command[0]} failed: {(done.stderr or done.stdout).strip()}")
+    return certs
+
+
+def have_openssl() -> bool:
+    return shutil.which("openssl") is not None
+
+
+def nginx_version() -> tuple[int, ...]:
+    """nginx's version, such as (1, 22, 1); (0,) if it cannot be told."""
+    try:
+        text = subprocess.run([nginx_binary(), "-v"], capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return (0,)
+    found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", text)
+    return tuple(int(n) for n in found.groups()) if found else (0,)
+
+
+def tls_directives(certs: Certificates, version: tuple[int, ...]) -> tuple[str, str]:
+    """What turns the plain server into the TLS one: the `listen` parameters and the server block's directives.
+    nginx 1.25.1 made HTTP/2 a directive of its own (`http2 on;`); before, it is a `listen` parameter (1.22 here)."""
+    h2_directive = version >= (1, 25, 1)
+    listen = " ssl" if h2_directive else " ssl http2"
+    directives = "\n        ".join(
+        (["http2 on;"] if h2_directive else [])
+        + [
+            f"ssl_certificate {certs.cert};",
+            f"ssl_certificate_key {certs.key};",
+            "ssl_protocols TLSv1.2 TLSv1.3;",
+            "ssl_session_cache shared:bench_tls:10m;",
+            "ssl_session_timeout 1h;",
+        ]
+    )
+    return listen, directives
+
+
+@dataclass
+class Served:
+    """What a TLS nginx's log says it served to one run: requests per HTTP version, the connections that carried
+    them, and the TLS version and cipher of each connection."""
+
+    requests: dict[str, int] = field(default_factory=dict)  # "HTTP/1.1" or "HTTP/2.0" -> requests
+    connections: int = 0
+    tls: dict[str, int] = field(default_factory=dict)  # "TLSv1.3 TLS_AES_256_GCM_SHA384" -> connections
+
+
+# The `tls` log of a TLS nginx: one line per request.
+SERVED_LOG_FORMAT = "$connection $server_protocol $ssl_protocol $ssl_cipher"
+
+
+def served(log: str) -> Served:
+    """Tallies lines of the `tls` log (SERVED_LOG_FORMAT)."""
+    result = Served()
+    tls: dict[str, str] = {}
+    for line in log.splitlines():
+        parts = line.split()
+        if len(parts) != 4 or not parts[1].startswith("HTTP/"):
+            continue
+        connection, protocol, tls_version, cipher = parts
+        result.requests[protocol] = result.requests.get(protocol, 0) + 1
+        tls[connection] = f"{tls_version} {cipher}"
+    result.connections = len(tls)
+    for each in tls.values():
+        result.tls[each] = result.tls.get(each, 0) + 1
+    return result
+
+
+# --- nginx ----------------------------------------------------------------------------------------------------------
+
+
 class Nginx:
-    """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template)."""
+    """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template).
+
+    With `tls`, it listens with TLS (HTTP/1.1 and HTTP/2, chosen by ALPN) instead of plain HTTP, and logs every
+    request's connection, HTTP version and TLS cipher to `served_log`, which tells what each client used."""
 
     def __init__(
-        self, dataset: datasets.DataSet, work_dir: str, access_log: bool = False, latency_ms: float = 0
+        self,
+        dataset: datasets.DataSet,
+        work_dir: str,
+        access_log: bool = False,
+        latency_ms: float = 0,
+        tls: Certificates | None = None,
     ) -> None:
         self.dataset = dataset
         self.latency_ms = latency_ms
-        name = dataset.spec.name + (f"-latency-{latency_ms:g}ms" if latency_ms > 0 else "")
+        self.tls = tls
+        name = dataset.spec.name + (f"-latency-{latency_ms:g}ms" if latency_ms > 0 else "") + ("-tls" if tls else "")
         self.work = os.path.join(work_dir, "nginx-" + name)
         self.access_log = os.path.join(self.work, "access.log") if access_log else None
+        self.served_log = os.path.join(self.work, "served.log") if tls else None
         self.port: int | None = None
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> Self:
         os.makedirs(os.path.join(self.work, "nginx-tmp"), exist_ok=True)
         self.port = free_port()
         with open(os.path.join(BENCH_DIR, "nginx.conf.template"), encoding="utf-8") as f:
             config = f.read()
-        log = f"{self.access_log} bench" if self.access_log else "off"
+        logs = [f"access_log {self.access_log} bench;"] if self.access_log else []
+        if self.served_log:
+            # Read by served(): one line per request. Unbuffered, so a run's lines are there when it ends.
+            logs.append(f"log_format tls '{SERVED_LOG_FORMAT}';")
+            logs.append(f"access_log {self.served_log} tls;")
+        listen, tls = tls_directives(self.tls, nginx_version()) if self.tls else ("", "")
         # Latency mode: every storage request waits before it is answered, without blocking the worker.
         delay = f"access_by_lua_block {{ ngx.sleep({self.latency_ms / 1000:.6f}) }}" if self.latency_ms > 0 else ""
         for key, value in (
@@ -88,7 +221,9 @@ class Nginx:
             ("@DATA@", self.dataset.root),
             ("@PORT@", str(self.port)),
             ("@GENERATION@", datasets.GENERATION),
-            ("@ACCESS_LOG@", log),
+            ("@ACCESS_LOG@", "\n    ".join(logs) or "access_log off;"),
+            ("@LISTEN_TLS@", listen),
+            ("@TLS@", tls),
             ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER),
             ("@MODULES@", LUA_MODULES if self.latency_ms > 0 else ""),
             ("@DELAY@", delay),

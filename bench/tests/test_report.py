@@ -13,7 +13,7 @@ import pytest
 
 from harness import contenders, datasets, report
 from harness.measure import Sample, Series
-from harness.servers import FirestoreEmulator
+from harness.servers import FirestoreEmulator, Served
 
 MIB = 1 << 20
 MB = 1e6
@@ -140,6 +140,32 @@ def test_best_rclone_is_the_one_with_the_lowest_median_wall_time() -> None:
     assert best_series is r.get("small", "rclone-32")
 
 
+def test_best_rclone_leaves_out_rclones_unchanged_rerun() -> None:
+    r = results()
+    first = contenders.Rclone(32, with_rerun=True)
+    assert first.rerun is not None
+    r.add("small", contenders.Rclone(8), series(3.0))
+    r.add("small", first, series(2.0))
+    r.add("small", first.rerun, series(0.5))  # the fastest, but it downloads nothing
+    assert r.best_rclone("small")[0] is first
+    assert r.rclone_rerun("small") == (first.rerun, r.get("small", "rclone-32-rerun"))
+    assert r.rclone_rerun("large") == (None, None)
+
+
+def test_rclones_unchanged_rerun_is_a_contender_of_its_own() -> None:
+    first = contenders.Rclone(32, with_rerun=True)
+    assert first.rerun is not None
+    assert (first.name, first.label, first.is_rerun) == ("rclone-32", "rclone copy --transfers 32", False)
+    assert (first.rerun.name, first.rerun.label, first.rerun.is_rerun) == (
+        "rclone-32-rerun",
+        "rclone copy --transfers 32, unchanged rerun",
+        True,
+    )
+    assert first.rerun.rerun is None
+    assert contenders.Rclone(8).rerun is None
+    assert contenders.MediaBatch("rerun").is_rerun and not contenders.MediaBatch("full").is_rerun
+
+
 def test_best_rclone_without_rclone_is_none() -> None:
     r = results()
     r.add("small", contenders.MediaBatch("full"), series(1.0))
@@ -228,6 +254,20 @@ def test_section_table_has_a_row_per_contender_in_order_and_marks_rclones_best()
     assert cells(lines[5])[7] == "9.00×"
 
 
+def test_section_table_compares_an_unchanged_rerun_with_mediabatchs_rerun() -> None:
+    r = results()
+    full, rclone = contenders.MediaBatch("full", with_rerun=True), contenders.Rclone(32, with_rerun=True)
+    assert full.rerun is not None and rclone.rerun is not None
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(0.5))
+    r.add("small", rclone, series(4.0))
+    r.add("small", rclone.rerun, series(1.5))
+    rows = {cells(line)[0]: cells(line) for line in report.section_table(r, "small").split("\n")[2:]}
+    assert rows["rclone copy --transfers 32 (rclone's best)"][7] == "2.00×"  # 4 s ÷ MediaBatch's 2 s
+    assert rows["rclone copy --transfers 32, unchanged rerun"][7] == "3.00×"  # 1.5 s ÷ MediaBatch's rerun, 0.5 s
+    assert rows["MediaBatch unchanged rerun"][7:] == ["—", "—", "—"]
+
+
 def test_section_table_of_latency_mode_does_not_mark_rclones_best() -> None:
     r = results()
     r.add("latency", contenders.MediaBatch("full"), series(1.0))
@@ -283,8 +323,8 @@ def by_target(rows: list[report.TargetRow]) -> dict[str, tuple[str, str, str]]:
 
 def test_targets_without_measurements_are_not_measured() -> None:
     rows = report.targets(results())
-    assert [verdict for _target, _measured, _goal, verdict in rows] == ["not measured"] * 7
-    assert [measured for _target, measured, _goal, _verdict in rows] == ["—"] * 7
+    assert [verdict for _target, _measured, _goal, verdict in rows] == ["not measured"] * 11
+    assert [measured for _target, measured, _goal, _verdict in rows] == ["—"] * 11
     assert rows[0][0] == "Small files, local server: MediaBatch ÷ rclone's best (rclone)"
 
 
@@ -410,6 +450,280 @@ def test_rerun_target_is_the_reruns_time_over_the_first_runs(rerun_wall: float, 
     assert rows["Unchanged rerun of the small set, time ÷ first run's"] == (measured, "≤ 5 %", verdict)
 
 
+@pytest.mark.parametrize(
+    ("rerun_wall", "measured", "verdict"),
+    [(0.6, "1.50× (0.60 s ÷ 0.40 s)", "PASS"), (0.8, "2.00× (0.80 s ÷ 0.40 s)", "SHORT")],
+)
+def test_rerun_target_against_the_dry_run_is_the_reruns_time_over_the_dry_runs(
+    rerun_wall: float, measured: str, verdict: str
+) -> None:
+    r = results()
+    full = contenders.MediaBatch("full", with_rerun=True)
+    assert full.rerun is not None
+    r.add("small", contenders.MediaBatch("dry-run"), series(0.3, 0.4, 0.9))  # median 0.4 s
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(rerun_wall))
+    rows = by_target(report.targets(r))
+    assert rows["Unchanged rerun ÷ dry run (listing + metadata)"] == (measured, "≤ 1.50×", verdict)
+
+
+def test_rerun_target_against_the_dry_run_needs_both() -> None:
+    r = results()
+    full = contenders.MediaBatch("full", with_rerun=True)
+    assert full.rerun is not None
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(0.5))  # no dry run
+    rows = by_target(report.targets(r))
+    assert rows["Unchanged rerun ÷ dry run (listing + metadata)"] == ("—", "≤ 1.50×", "not measured")
+
+
+@pytest.mark.parametrize(
+    ("rclone_wall", "measured", "verdict"),
+    [(0.5, "1.00× (0.50 s ÷ 0.50 s)", "PASS"), (0.4, "0.80× (0.40 s ÷ 0.50 s)", "SHORT")],
+)
+def test_rerun_target_against_rclone_is_rclones_rerun_time_over_mediabatchs(
+    rclone_wall: float, measured: str, verdict: str
+) -> None:
+    r = results()
+    full, rclone = contenders.MediaBatch("full", with_rerun=True), contenders.Rclone(32, with_rerun=True)
+    assert full.rerun is not None and rclone.rerun is not None
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(0.5, 0.2, 0.6))  # median 0.5 s
+    r.add("small", rclone, series(1.0))
+    r.add("small", rclone.rerun, series(rclone_wall))
+    rows = by_target(report.targets(r))
+    assert rows["Unchanged rerun: MediaBatch ÷ rclone's unchanged rerun (rclone copy --transfers 32)"] == (
+        measured,
+        "≥ 1.00× (MediaBatch faster)",
+        verdict,
+    )
+    # The first rerun target is still there, beside the two new ones, in this order (TLS mode's two rows follow).
+    names = [row[0] for row in report.targets(r)]
+    assert names[-5:-2] == [
+        "Unchanged rerun of the small set, time ÷ first run's",
+        "Unchanged rerun ÷ dry run (listing + metadata)",
+        "Unchanged rerun: MediaBatch ÷ rclone's unchanged rerun (rclone copy --transfers 32)",
+    ]
+
+
+def test_rerun_target_against_rclone_without_rclones_rerun_is_not_measured() -> None:
+    r = results()
+    full = contenders.MediaBatch("full", with_rerun=True)
+    assert full.rerun is not None
+    r.add("small", full, series(2.0))
+    r.add("small", full.rerun, series(0.5))
+    r.add("small", contenders.Rclone(32), series(1.0))  # a first run, no rerun
+    rows = by_target(report.targets(r))
+    assert rows["Unchanged rerun: MediaBatch ÷ rclone's unchanged rerun"] == (
+        "—",
+        "≥ 1.00× (MediaBatch faster)",
+        "not measured",
+    )
+
+
+# --- TLS mode -------------------------------------------------------------------------------------------------------
+
+CIPHER = "TLSv1.3 TLS_AES_256_GCM_SHA384"
+
+
+def tls_series(
+    *walls: float,
+    http: str = "HTTP/1.1",
+    connections: tuple[int, ...] = (32,),
+    files: int = 1000,
+    size: int = 100_000_000,
+) -> Series:
+    """A Series as a TLS run gives it: each Sample carries what nginx logged (the same HTTP version and cipher every
+    run; the connections of run i are connections[i], or the last one given)."""
+    samples = []
+    for i, wall in enumerate(walls):
+        n = connections[min(i, len(connections) - 1)]
+        served = Served(requests={http: files}, connections=n, tls={CIPHER: n})
+        samples.append(Sample(wall=wall, cpu=1.0, max_rss=10 * MIB, files=files, bytes=size, extra={"served": served}))
+    return Series(samples, attempted=len(samples))
+
+
+def tls_rows(r: report.Results) -> dict[str, tuple[str, str, str]]:
+    return {target: rest for target, rest in by_target(report.targets(r)).items() if target.startswith("TLS, ")}
+
+
+SMALL_TLS = "TLS, small files: MediaBatch HTTP/2 ÷ HTTP/1.1 files/s"
+LARGE_TLS = "TLS, large files: MediaBatch HTTP/2 ÷ HTTP/1.1 MB/s"
+
+
+def test_tls_targets_without_tls_mode_are_the_last_two_rows_not_measured() -> None:
+    rows = report.targets(results())
+    assert rows[-2:] == [
+        (SMALL_TLS, "—", "report", "not measured"),
+        (LARGE_TLS, "—", "report", "not measured"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("h2_wall", "measured", "verdict"),
+    [
+        (1.0, "2.00× (1,000 ÷ 500 files/s)", "HTTP/2 faster"),
+        (4.0, "0.50× (250 ÷ 500 files/s)", "HTTP/1.1 faster"),
+        (1.92, "1.04× (521 ÷ 500 files/s)", "even (±5 %)"),
+        (2.1, "0.95× (476 ÷ 500 files/s)", "even (±5 %)"),
+        (2.2, "0.91× (455 ÷ 500 files/s)", "HTTP/1.1 faster"),
+    ],
+)
+def test_tls_target_small_is_mediabatchs_http2_files_per_second_over_its_http11s(
+    h2_wall: float, measured: str, verdict: str
+) -> None:
+    r = results()
+    r.add("tls-small", contenders.MediaBatch("full", http_version="1.1"), tls_series(2.0, 1.5, 2.5))  # median 2 s
+    r.add("tls-small", contenders.MediaBatch("full", http_version="2"), tls_series(h2_wall, http="HTTP/2.0"))
+    r.add("small", contenders.MediaBatch("full"), series(0.1))  # the plain round is not part of it
+    assert tls_rows(r) == {SMALL_TLS: (measured, "report", verdict), LARGE_TLS: ("—", "report", "not measured")}
+
+
+def test_tls_target_large_is_mediabatchs_http2_megabytes_per_second_over_its_http11s() -> None:
+    r = results()
+    size = 268_435_456
+    r.add("tls-large", contenders.MediaBatch("full", http_version="1.1"), tls_series(1.0, files=4, size=size))
+    r.add(
+        "tls-large",
+        contenders.MediaBatch("full", http_version="2"),
+        tls_series(2.0, http="HTTP/2.0", files=4, size=size),
+    )
+    assert tls_rows(r)[LARGE_TLS] == ("0.50× (134 ÷ 268 MB/s)", "report", "HTTP/1.1 faster")
+
+
+def test_tls_target_needs_both_http_versions() -> None:
+    r = results()
+    r.add("tls-small", contenders.MediaBatch("full", http_version="2"), tls_series(1.0, http="HTTP/2.0"))
+    assert tls_rows(r)[SMALL_TLS] == ("—", "report", "not measured")
+
+
+def test_tls_target_says_when_nginx_saw_another_http_version_than_asked() -> None:
+    r = results()
+    r.add("tls-small", contenders.MediaBatch("full", http_version="1.1"), tls_series(1.0))
+    r.add("tls-small", contenders.MediaBatch("full", http_version="2"), tls_series(1.0))  # HTTP/1.1 in nginx's log
+    assert tls_rows(r)[SMALL_TLS] == (
+        "1.00× (1,000 ÷ 1,000 files/s); nginx saw HTTP/1.1 for --http-version 2",
+        "report",
+        "even (±5 %)",
+    )
+
+
+def test_tls_verdict_calls_within_five_percent_even() -> None:
+    assert [report.tls_verdict(v) for v in (1.0, 1.05, 0.95, 1.051, 0.949)] == [
+        "even (±5 %)",
+        "even (±5 %)",
+        "even (±5 %)",
+        "HTTP/2 faster",
+        "HTTP/1.1 faster",
+    ]
+
+
+def test_tls_contenders_are_named_by_http_version() -> None:
+    assert [(c.name, c.label) for c in tls_lineup()] == [
+        ("mediabatch-http1.1", "MediaBatch --http-version 1.1"),
+        ("mediabatch-http2", "MediaBatch --http-version 2"),
+        ("curl-64-http1.1", "curl -Z --parallel-max 64 --http1.1"),
+        ("curl-64-http2", "curl -Z --parallel-max 64 --http2"),
+        ("rclone-32-http1.1", "rclone copy --transfers 32 --disable-http2"),
+        ("rclone-32-http2", "rclone copy --transfers 32 (HTTP/2, its default)"),
+    ]
+
+
+def tls_lineup() -> list[contenders.Contender]:
+    return [
+        contenders.MediaBatch("full", http_version="1.1"),
+        contenders.MediaBatch("full", http_version="2"),
+        contenders.CurlParallel(64, http_version="1.1"),
+        contenders.CurlParallel(64, http_version="2"),
+        contenders.Rclone(32, http_version="1.1"),
+        contenders.Rclone(32, http_version="2"),
+    ]
+
+
+def tls_results(r: report.Results) -> report.Results:
+    """TLS mode on the small set: each client with HTTP/2 twice as fast as with HTTP/1.1."""
+    walls = [
+        tls_series(2.0),
+        tls_series(1.0, http="HTTP/2.0", connections=(1,)),
+        tls_series(1.0, connections=(64,)),
+        tls_series(0.5, http="HTTP/2.0", connections=(1,)),
+        tls_series(4.0, 4.0, 4.0, connections=(36, 37, 40)),
+        tls_series(2.0, http="HTTP/2.0", connections=(1,)),
+    ]
+    for contender, each in zip(tls_lineup(), walls, strict=True):
+        r.add("tls-small", contender, each)
+    return r
+
+
+def test_tls_table_gives_what_nginx_saw_and_compares_at_the_same_http_version() -> None:
+    lines = report.tls_table(tls_results(results()), "tls-small").split("\n")
+    assert len(lines) == 2 + 6
+    assert all(len(cells(line)) == len(cells(lines[0])) == 12 for line in lines[2:])
+    assert cells(lines[0])[1:4] == ["HTTP (nginx's log)", "connections per run", "TLS"]
+    rows = {cells(line)[0]: cells(line)[1:] for line in lines[2:]}
+    # HTTP, connections, TLS, runs, wall s, files/s, MB/s, CPU s, RSS, MediaBatch faster ×, HTTP/2 ÷ HTTP/1.1.
+    assert rows["MediaBatch --http-version 1.1"] == [
+        "HTTP/1.1",
+        "32",
+        CIPHER,
+        "1",
+        "2.00",
+        "500",
+        "50",
+        "1.00",
+        "10",
+    ] + [
+        "—",
+        "—",
+    ]
+    assert rows["MediaBatch --http-version 2"][:2] == ["HTTP/2.0", "1"]
+    assert rows["MediaBatch --http-version 2"][-2:] == ["—", "2.00×"]
+    assert rows["curl -Z --parallel-max 64 --http1.1"][-2:] == ["0.50×", "—"]  # 1 s ÷ MediaBatch's 2 s at HTTP/1.1
+    assert rows["curl -Z --parallel-max 64 --http2"][-2:] == ["0.50×", "2.00×"]
+    assert rows["rclone copy --transfers 32 --disable-http2"][:4] == ["HTTP/1.1", "37 (36–40)", CIPHER, "3"]
+    assert rows["rclone copy --transfers 32 --disable-http2"][-2:] == ["2.00×", "—"]
+    assert rows["rclone copy --transfers 32 (HTTP/2, its default)"][-2:] == ["2.00×", "2.00×"]
+
+
+def test_tls_table_without_nginxs_log_has_dashes_for_it() -> None:
+    r = results()
+    r.add("tls-small", contenders.MediaBatch("full", http_version="1.1"), series(1.0))
+    r.add("tls-small", contenders.CurlParallel(64, http_version="1.1"), series(2.0))
+    _header, _rule, mediabatch, curl = report.tls_table(r, "tls-small").split("\n")
+    assert cells(mediabatch)[1:4] == ["—", "—", "—"]
+    assert cells(curl)[-2:] == ["2.00×", "—"]
+
+
+def test_http_seen_gathers_every_version_of_every_run() -> None:
+    mixed = Series(
+        [
+            Sample(wall=1, cpu=1, max_rss=1, extra={"served": Served({"HTTP/2.0": 3}, 1, {CIPHER: 1})}),
+            Sample(wall=1, cpu=1, max_rss=1, extra={"served": Served({"HTTP/1.1": 2, "HTTP/2.0": 1}, 2, {})}),
+            Sample(wall=1, cpu=1, max_rss=1),  # nothing logged
+        ],
+        attempted=3,
+    )
+    assert report.http_seen(mixed) == ["HTTP/1.1", "HTTP/2.0"]
+    assert report.served_cells(mixed) == ["HTTP/1.1, HTTP/2.0", "2 (1–2)", CIPHER]
+
+
+# --- rclone's stats -------------------------------------------------------------------------------------------------
+
+
+def test_rclone_stats_are_the_last_stats_of_its_json_log() -> None:
+    log = "\n".join(
+        [
+            "some text rclone printed",
+            json.dumps({"level": "warning", "msg": "Transferred: ...", "stats": {"transfers": 5, "checks": 0}}),
+            json.dumps({"level": "error", "msg": "an error without stats"}),
+            json.dumps({"level": "warning", "msg": "Transferred: ...", "stats": {"transfers": 0, "checks": 1000}}),
+            "[1, 2]",
+        ]
+    )
+    assert contenders.rclone_stats(log) == {"transfers": 0, "checks": 1000}
+    assert contenders.rclone_stats("no JSON at all\n{}") is None
+
+
 # --- versions -------------------------------------------------------------------------------------------------------
 
 
@@ -522,6 +836,43 @@ def test_markdown_holds_every_part_in_order(tmp_path: Path) -> None:
     assert "| nginx | a \\| b |" in text
     assert "Failed runs" not in text
     assert text.endswith("\n")
+
+
+def test_markdown_gives_tls_mode_after_latency_mode_one_table_per_data_set(tmp_path: Path) -> None:
+    r = tls_results(full_results(tmp_path))
+    r.add("tls-large", contenders.MediaBatch("full", http_version="1.1"), tls_series(1.0, files=4))
+    text = report.markdown(r)
+    headings = [line for line in text.split("\n") if line.startswith("#")]
+    assert headings[4:9] == [
+        "## Latency mode: 20 ms added to every storage request (small data set)",
+        "## TLS (HTTP/1.1 and HTTP/2)",
+        "### Small data set: 2 users × (1 image of 64 KiB + 1 voice clip of 64 KiB)",
+        "### Large data set",
+        "## Demo source",
+    ]
+    assert "\n" + report.tls_table(r, "tls-small") + "\n" in text
+    assert "rclone with `--ca-cert`, which speaks HTTP/2 by default and HTTP/1.1 with `--disable-http2`" in text
+    assert "| TLS, small files: MediaBatch HTTP/2 ÷ HTTP/1.1 files/s | 2.00× (1,000 ÷ 500 files/s) | report " in text
+    assert "| HTTP/2 faster |" in text
+
+
+def test_markdown_says_why_tls_mode_did_not_run() -> None:
+    r = results()
+    r.tls_skipped = "openssl was not found, so no certificate could be made"
+    assert (
+        "\n## TLS (HTTP/1.1 and HTTP/2)\n\nNot measured: openssl was not found, so no certificate could be made.\n"
+        in report.markdown(r)
+    )
+    assert "## TLS" not in report.markdown(results())
+
+
+def test_markdown_links_the_chart_after_the_targets(tmp_path: Path) -> None:
+    r = full_results(tmp_path)
+    text = report.markdown(r, chart="2026-12-03-vm.png")
+    headings = [line for line in text.split("\n") if line.startswith("#")]
+    assert headings[1:4] == ["## Targets", "## Chart", "## Data sets"]
+    assert "\n![Files/s and MB/s of every contender per data set, MediaBatch in blue](2026-12-03-vm.png)\n" in text
+    assert "## Chart" not in report.markdown(r)
 
 
 def test_markdown_of_a_quick_single_run_says_so() -> None:
