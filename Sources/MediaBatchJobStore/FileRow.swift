@@ -34,6 +34,26 @@ struct FileRow: Codable, FetchableRecord, PersistableRecord {
     static let jobId = Column(CodingKeys.jobId)
   }
 
+  /// Read column by column: every file of a user folder is read back once per user of every rerun.
+  init(row: Row) {
+    folder = row["folder"]
+    kind = row["kind"]
+    itemId = row["item_id"]
+    localPath = row["local_path"]
+    bucket = row["bucket"]
+    object = row["object"]
+    generation = row["generation"]
+    size = row["size"]
+    crc32c = row["crc32c"]
+    md5 = row["md5"]
+    contentType = row["content_type"]
+    jobId = row["job_id"]
+    modifiedNs = row["modified_ns"]
+    unverified = row["unverified"]
+    contentEncoding = row["content_encoding"]
+    storedSize = row["stored_size"]
+  }
+
   /// Written column by column, as `ItemRow` is: one row per file.
   func encode(to container: inout PersistenceContainer) {
     container["folder"] = folder

@@ -44,32 +44,20 @@ struct ItemRow: Codable, FetchableRecord, PersistableRecord {
     static let errorCode = Column(CodingKeys.errorCode)
   }
 
-  /// Written column by column: one row per item of every job, and `Encodable`'s generic path cost more than the
-  /// insert itself.
-  func encode(to container: inout PersistenceContainer) {
-    container["job_id"] = jobId
-    container["user_id"] = userId
-    container["folder"] = folder
-    container["kind"] = kind
-    container["item_id"] = itemId
-    container["status"] = status
-    container["bucket"] = bucket
-    container["object"] = object
-    container["generation"] = generation
-    container["local_path"] = localPath
-    container["size"] = size
-    container["crc32c"] = crc32c
-    container["md5"] = md5
-    container["content_type"] = contentType
-    container["attempts"] = attempts
-    container["error_code"] = errorCode
-    container["error_message"] = errorMessage
-    container["started_at"] = startedAt
-    container["seconds"] = seconds
-    container["resumed_from"] = resumedFrom
-    container["unverified"] = unverified
-    container["content_encoding"] = contentEncoding
-    container["stored_size"] = storedSize
+  /// The insert of one row, prepared once per connection and run for every item of every job: GRDB's record
+  /// insert (its data access object and persistence container) cost more than the insert itself.
+  static let insertSQL = """
+    INSERT INTO items (job_id, user_id, folder, kind, item_id, status, bucket, object, generation, local_path, size, crc32c, md5,
+      content_type, attempts, error_code, error_message, started_at, seconds, resumed_from, unverified, content_encoding, stored_size)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  /// The values of `insertSQL`, in its order.
+  var insertArguments: StatementArguments {
+    [
+      jobId, userId, folder, kind, itemId, status, bucket, object, generation, localPath, size, crc32c, md5, contentType, attempts,
+      errorCode, errorMessage, startedAt, seconds, resumedFrom, unverified, contentEncoding, storedSize,
+    ]
   }
 
   init(_ finished: FinishedItem) {

@@ -16,7 +16,7 @@ extension SQLiteJobStore {
       try PartialRow(transfer)?.insert(db, onConflict: .replace)
     }
     for finished in batch.items {
-      try ItemRow(finished).insert(db)
+      try db.cachedStatement(sql: ItemRow.insertSQL).execute(arguments: ItemRow(finished).insertArguments)
       try FileRow(finished)?.insert(db, onConflict: .replace)
       // However the item ended, its partial file is gone: renamed into place or deleted.
       if let localPath = finished.outcome.localPath {
