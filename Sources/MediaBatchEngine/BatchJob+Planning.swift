@@ -63,13 +63,18 @@ extension BatchJob {
       plan.knownBytes = plan.knownBytes.saturatingAdding(item.declaredSize ?? 0)
     }
     plan.unresolved += user.unresolved.filter { settings.includes($0.kind) }
-    if tree != nil { attachListings(to: &plan) }
+    if tree != nil { attachListings(to: &plan, userId: user.id) }
     return plan
+  }
+
+  /// Whether users come in the order of the listing, every one of them: not a shard, a filtered or a retry run.
+  private var walksInOrder: Bool {
+    settings.users == nil && settings.shard == nil && settings.retryFailedOf == nil
   }
 
   /// Gives the user's recorded copies one listing of the folder their objects share, when there are enough of them
   /// to be worth it: a rerun then asks for one page of generations instead of one request per object.
-  private func attachListings(to plan: inout Plan) {
+  private func attachListings(to plan: inout Plan, userId: String) {
     var recorded: [String: [Int]] = [:]
     for (index, (item, destination, previous)) in plan.items.enumerated() {
       guard let record = previous.completed, record.generation != nil, record.location == item.location,
@@ -86,7 +91,20 @@ extension BatchJob {
       let limit = max(1_000, indices.count * 10)
       let store = self.store
       let budget = listingBudget
+      // A run over every user in order, whose objects sit in a folder named after the user (`users/<uid>/…`), walks
+      // the folder that holds every user's: a page for many users.
+      let walked = walksInOrder ? ListingWalk.userFolder(in: prefix, userId: userId) : nil
+      let walk = walked.map { walked in
+        budget.walk(inBucket: bucket, prefix: walked.parent) {
+          ListingWalk(bucket: bucket, prefix: walked.parent) { token in
+            try await store.generationsPage(inBucket: bucket, prefix: walked.parent, pageToken: token)
+          }
+        }
+      }
       let listing = GenerationListing(bucket: bucket, prefix: prefix) {
+        if let walk, let walked, let generations = await walk.generations(under: walked.folder) { return generations }
+        // Another user's listing may have found the folder crowded since this one was planned.
+        guard budget.isWorthListing(bucket, prefix) else { return nil }
         do {
           if let listed = try await store.currentGenerations(inBucket: bucket, prefix: prefix, limit: limit) { return listed }
           budget.markTooLarge(bucket, prefix)

@@ -95,9 +95,22 @@ final class GenerationListing: Sendable {
   }
 }
 
-/// Prefixes whose listings held too many objects to be worth it: not listed again in the same job.
+/// Prefixes whose listings held too many objects to be worth it, not listed again in the same job; and the job's
+/// walks of the folders that hold the users' folders, one per bucket.
 final class ListingBudget: Sendable {
   private let tooLarge = Mutex<Set<String>>([])
+  private let walks = Mutex<[String: ListingWalk]>([:])
+
+  /// The job's walk of `prefix` in `bucket`, begun on first use.
+  func walk(inBucket bucket: String, prefix: String, make: () -> ListingWalk) -> ListingWalk {
+    walks.withLock { walks in
+      let key = bucket + "/" + prefix
+      if let walk = walks[key] { return walk }
+      let walk = make()
+      walks[key] = walk
+      return walk
+    }
+  }
 
   func isWorthListing(_ bucket: String, _ prefix: String) -> Bool {
     !tooLarge.withLock { $0.contains(bucket + "/" + prefix) }

@@ -39,21 +39,13 @@ public struct CloudStorageStore: MediaStore {
     }
   }
 
-  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? {
-    var generations: [String: String] = [:]
-    var pageToken: String?
-    repeat {
-      let page: (generations: [String: String], nextPageToken: String?)
-      do {
-        page = try await client.generations(inBucket: bucket, prefix: prefix, pageToken: pageToken)
-      } catch {
-        throw StoreError(error, reading: ObjectLocation(bucket: bucket, object: prefix))
-      }
-      generations.merge(page.generations) { _, new in new }
-      guard generations.count <= limit else { return nil }
-      pageToken = page.nextPageToken.flatMap { $0.isEmpty ? nil : $0 }
-    } while pageToken != nil
-    return generations
+  public func generationsPage(inBucket bucket: String, prefix: String, pageToken: String?) async throws -> GenerationsPage? {
+    do {
+      let page = try await client.generations(inBucket: bucket, prefix: prefix, pageToken: pageToken)
+      return GenerationsPage(objects: page.objects.map { .init(name: $0.name, generation: $0.generation) }, nextPageToken: page.nextPageToken)
+    } catch {
+      throw StoreError(error, reading: ObjectLocation(bucket: bucket, object: prefix))
+    }
   }
 
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {

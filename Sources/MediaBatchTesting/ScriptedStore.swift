@@ -91,16 +91,20 @@ public final class ScriptedStore: MediaStore, Sendable {
   /// Whether the store answers listings (of the objects scripted, not of those `defaultSize` makes up).
   private let lists: Bool
 
-  public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000, lists: Bool = false) {
+  /// Objects per page of a listing.
+  private let listPageSize: Int
+
+  public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000, lists: Bool = false, listPageSize: Int = 1_000) {
     self.state = Mutex(State(objects: objects))
     self.defaultSize = defaultSize
     self.lists = lists
+    self.listPageSize = max(1, listPageSize)
   }
 
   /// How many times an object's generation was asked alone (`currentGeneration`).
   public var generationRequests: Int { state.withLock { $0.generationRequests } }
 
-  /// The prefixes listed, one entry per listing.
+  /// The prefixes listed, one entry per page asked (`prefix`, or `prefix page N` for a later page).
   public var listings: [String] { state.withLock { $0.listings } }
 
   /// Deletes an object: listings no longer hold it and requests for it answer 404.
@@ -144,13 +148,16 @@ public final class ScriptedStore: MediaStore, Sendable {
     return object.generation
   }
 
-  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? {
+  public func generationsPage(inBucket bucket: String, prefix: String, pageToken: String?) async throws -> GenerationsPage? {
     guard lists else { return nil }
-    let listed = state.withLock { state in
-      state.listings.append(prefix)
-      return state.objects.filter { $0.key.hasPrefix(prefix) }.mapValues(\.generation)
+    return state.withLock { state in
+      state.listings.append(prefix + (pageToken.map { " page \($0)" } ?? ""))
+      let names = state.objects.keys.filter { $0.hasPrefix(prefix) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      let start = pageToken.flatMap(Int.init) ?? 0
+      let end = min(names.count, start + listPageSize)
+      let objects = names[min(start, end)..<end].map { GenerationsPage.Object(name: $0, generation: state.objects[$0]?.generation ?? "") }
+      return GenerationsPage(objects: objects, nextPageToken: end < names.count ? String(end) : nil)
     }
-    return listed.count <= limit ? listed : nil
   }
 
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? {

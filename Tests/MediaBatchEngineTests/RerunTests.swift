@@ -36,7 +36,7 @@ struct RerunTests {
     return found
   }
 
-  @Test("an unchanged rerun asks one listing per user folder and no object alone, fetches nothing, and leaves every manifest as it was")
+  @Test("an unchanged rerun lists the folder of the users' folders once and asks no object alone, fetches nothing, and leaves every manifest as it was")
   func unchangedRerunLists() async throws {
     let harness = try EngineHarness(source: ListSource(Self.users(3, items: 4)), store: Self.store(users: 3, items: 4))
     defer { harness.directory.remove() }
@@ -48,7 +48,9 @@ struct RerunTests {
     #expect(try await rerun.runJob().finalStatus == .completed)
 
     #expect(rerun.engine.snapshot().skippedFiles == 12)
-    #expect(harness.store.listings.sorted() == ["u0/images/", "u1/images/", "u2/images/"])
+    // Each user's objects are under a folder named after the user, at the top of the bucket: one page of the
+    // bucket answers for all three.
+    #expect(harness.store.listings == [""])
     #expect(harness.store.generationRequests == 0)
     #expect(harness.store.requests.count == 12, "nothing fetched again")
     let after = try Self.manifests(harness.outputRoot, users: 3)
@@ -121,7 +123,8 @@ struct RerunTests {
       objects[name] = .init(bytes: ScriptedStore.bytes(for: name, count: 100))
     }
     let store = ScriptedStore(objects: objects, defaultSize: nil, lists: true)
-    let harness = try EngineHarness(source: ListSource(users), store: store)
+    // One download at a time, so that the second user is planned after the first user's listing.
+    let harness = try EngineHarness(source: ListSource(users), store: store, settings: JobSettings(concurrency: 1))
     defer { harness.directory.remove() }
     #expect(try await harness.runJob().finalStatus == .completed)
 
@@ -129,8 +132,72 @@ struct RerunTests {
     #expect(try await rerun.runJob().finalStatus == .completed)
 
     #expect(rerun.engine.snapshot().skippedFiles == 4)
-    #expect(store.listings == ["shared/"])
+    // Two pages of the first user's folder (1,204 objects, more than the 1,000 worth a listing for two), none for
+    // the second.
+    #expect(store.listings == ["shared/", "shared/ page 1000"])
     #expect(store.generationRequests == 4)
+  }
+
+  /// `count` users `u00`, `u01`, … with `items` objects each under `users/<id>/images/`.
+  private static func usersUnderFolder(_ count: Int, items: Int) -> ([SourceUser], [String: ScriptedStore.Object]) {
+    var objects: [String: ScriptedStore.Object] = [:]
+    let users = (0..<count).map { n in
+      let id = n < 10 ? "u0\(n)" : "u\(n)"
+      let user = SourceUser(
+        id: id, email: "\(id)@example.com",
+        items: (0..<items).map { k in
+          MediaItem(
+            id: "\(id)-\(k)", kind: .images, location: ObjectLocation(bucket: "test", object: "users/\(id)/images/\(k)"),
+            originalName: "file-\(k).bin", contentType: "application/octet-stream")
+        })
+      for item in user.items { objects[item.location.object] = .init(bytes: ScriptedStore.bytes(for: item.location.object, count: 500)) }
+      return user
+    }
+    return (users, objects)
+  }
+
+  @Test("users in the order of their folders share the pages of one walk: one page per page of objects, whatever the users")
+  func walkInOrder() async throws {
+    let (users, objects) = Self.usersUnderFolder(30, items: 2)
+    let store = ScriptedStore(objects: objects, defaultSize: nil, lists: true, listPageSize: 10)
+    let harness = try EngineHarness(source: ListSource(users), store: store)
+    defer { harness.directory.remove() }
+    #expect(try await harness.runJob().finalStatus == .completed)
+
+    let rerun = try harness.restarted()
+    #expect(try await rerun.runJob().finalStatus == .completed)
+
+    #expect(rerun.engine.snapshot().skippedFiles == 60)
+    #expect(store.listings == ["users/"] + (1..<6).map { "users/ page \($0 * 10)" })
+    #expect(store.generationRequests == 0)
+  }
+
+  @Test("users that do not come in the order of their folders are still checked, by listings of their own folders")
+  func walkOutOfOrder() async throws {
+    let (users, objects) = Self.usersUnderFolder(30, items: 2)
+    let store = ScriptedStore(objects: objects, defaultSize: nil, lists: true, listPageSize: 10)
+    let harness = try EngineHarness(source: ListSource(users.reversed()), store: store)
+    defer { harness.directory.remove() }
+    #expect(try await harness.runJob().finalStatus == .completed)
+
+    let rerun = try harness.restarted()
+    #expect(try await rerun.runJob().finalStatus == .completed)
+
+    #expect(rerun.engine.snapshot().skippedFiles == 60)
+    #expect(store.generationRequests == 0)
+    let report = try ExportVerifier(root: harness.outputRoot).verify { store.expectedBytes($0.object) }
+    #expect(report.problems.isEmpty && report.verifiedFiles == 60)
+    // No more pages than a walk of every page plus a listing of every user's folder.
+    #expect(store.listings.count <= 6 + 30, "\(store.listings)")
+  }
+
+  @Test("a walk's folder is the one named after the user, and the folder that holds it")
+  func userFolders() {
+    #expect(ListingWalk.userFolder(in: "users/u1/images/", userId: "u1")! == ("users/u1/", "users/"))
+    #expect(ListingWalk.userFolder(in: "users/u1/", userId: "u1")! == ("users/u1/", "users/"))
+    #expect(ListingWalk.userFolder(in: "u1/images/", userId: "u1")! == ("u1/", ""))
+    #expect(ListingWalk.userFolder(in: "shared/images/", userId: "u1") == nil)
+    #expect(ListingWalk.userFolder(in: "users/u10/", userId: "u1") == nil)
   }
 
   @Test("the listed prefix is the folder the names share, never a whole bucket")

@@ -123,11 +123,11 @@ public struct CloudStorageClient: Sendable {
     return body
   }
 
-  /// One page of the objects whose names start with `prefix`, with only their names and generations (a `fields`
+  /// One page of the objects whose names start with `prefix`, in name order, with only their names and generations (a `fields`
   /// mask keeps each entry a few dozen bytes): up to 1,000 objects per request, and the token of the next page.
   public func generations(
     inBucket bucket: String, prefix: String, pageToken: String? = nil
-  ) async throws(CloudStorageError) -> (generations: [String: String], nextPageToken: String?) {
+  ) async throws(CloudStorageError) -> (objects: [(name: String, generation: String)], nextPageToken: String?) {
     let listed = StorageObjectID(bucket: bucket, name: prefix)
     if let problem = StorageObjectName.problem(inBucket: bucket) { throw .invalidName(listed, problem) }
     var url = baseURL + "/storage/v1/b/" + PercentEncoding.encode(bucket) + "/o?prefix=" + PercentEncoding.encode(prefix)
@@ -137,14 +137,14 @@ public struct CloudStorageClient: Sendable {
     guard let json = try? JSONValue(parsing: body), json.objectValue != nil else {
       throw .unreadableResource("the listing of gs://\(bucket)/\(prefix)* is not a JSON object")
     }
-    var generations: [String: String] = [:]
+    var objects: [(name: String, generation: String)] = []
     for entry in json["items"]?.arrayValue ?? [] {
       guard let name = entry["name"]?.stringValue, let generation = entry["generation"]?.stringValue else {
         throw .unreadableResource("an entry of the listing of gs://\(bucket)/\(prefix)* has no name or generation")
       }
-      generations[name] = generation
+      objects.append((name, generation))
     }
-    return (generations, json["nextPageToken"]?.stringValue)
+    return (objects, json["nextPageToken"]?.stringValue)
   }
 
   /// Whether a bucket exists. A 403 counts as existing: the bucket is there, only its metadata is not readable.

@@ -19,10 +19,36 @@ public protocol MediaStore: Sendable {
   /// found on disk with no record of it can be checked against the store. `nil` when the store cannot tell.
   func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo?
 
-  /// The current generations of the objects in `bucket` whose names start with `prefix`, by name, in as few requests
-  /// as the store allows (a listing), so a rerun can check a user's files without asking object by object. `nil`
-  /// when the store cannot list, or when the prefix holds more than `limit` objects (ask object by object then).
+  /// One page of the objects in `bucket` whose names start with `prefix`, in name order, with their current
+  /// generations (a listing, up to 1,000 a page), so a rerun can check its files without asking object by object.
+  /// `nil` when the store cannot list.
+  func generationsPage(inBucket bucket: String, prefix: String, pageToken: String?) async throws -> GenerationsPage?
+
+  /// Every object under `prefix` with its current generation, page after page; `nil` when the store cannot list, or
+  /// when the prefix holds more than `limit` objects (ask object by object then).
   func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]?
+}
+
+/// A page of a listing: names and generations, in name order, and where the next page starts.
+public struct GenerationsPage: Sendable, Hashable {
+  public struct Object: Sendable, Hashable {
+    public var name: String
+    public var generation: String
+
+    public init(name: String, generation: String) {
+      self.name = name
+      self.generation = generation
+    }
+  }
+
+  public var objects: [Object]
+  /// `nil` on the last page.
+  public var nextPageToken: String?
+
+  public init(objects: [Object], nextPageToken: String?) {
+    self.objects = objects
+    self.nextPageToken = nextPageToken
+  }
 }
 
 extension MediaStore {
@@ -32,7 +58,19 @@ extension MediaStore {
 
   public func currentGeneration(of location: ObjectLocation) async throws -> String? { nil }
   public func objectInfo(of location: ObjectLocation) async throws -> ObjectInfo? { nil }
-  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? { nil }
+  public func generationsPage(inBucket bucket: String, prefix: String, pageToken: String?) async throws -> GenerationsPage? { nil }
+
+  public func currentGenerations(inBucket bucket: String, prefix: String, limit: Int) async throws -> [String: String]? {
+    var generations: [String: String] = [:]
+    var pageToken: String?
+    repeat {
+      guard let page = try await generationsPage(inBucket: bucket, prefix: prefix, pageToken: pageToken) else { return nil }
+      for object in page.objects { generations[object.name] = object.generation }
+      guard generations.count <= limit else { return nil }
+      pageToken = page.nextPageToken.flatMap { $0.isEmpty ? nil : $0 }
+    } while pageToken != nil
+    return generations
+  }
 }
 
 /// An opened object: what the store declares about it, and its bytes.
