@@ -1,8 +1,9 @@
 """The chart bench/run draws beside its Markdown results (`<same stem>.png`), from the same Results.
 
 One panel of horizontal bars per data set (files/s on the small set, MB/s on the large and mixed ones), one for the
-unchanged reruns of the small set, one for latency mode against its C ÷ latency ceilings, and one per data set of TLS
-mode (each client with HTTP/1.1 and with HTTP/2). Each bar is a
+unchanged reruns of the small set, one for latency mode against its C ÷ latency ceilings, one for the sliced round
+(MB/s through rate-limited, delayed connections), and one per data set of TLS mode (each client with HTTP/1.1 and with
+HTTP/2). Each bar is a
 contender's median over its runs, the whisker its min–max; MediaBatch's bars are coloured, the others grey. It is
 drawn with matplotlib's Agg canvas (no display needed), 900 px wide.
 """
@@ -66,15 +67,25 @@ def short_label(contender: contenders.Contender) -> str:
 def client_label(contender: contenders.Contender) -> str:
     if isinstance(contender, contenders.MediaBatch):
         label = {"full": "MediaBatch", "dry-run": "MediaBatch --dry-run", "rerun": "MediaBatch rerun"}[contender.mode]
-        return label + (f" (C={contender.concurrency})" if contender.concurrency is not None else "")
+        label += f" (C={contender.concurrency})" if contender.concurrency is not None else ""
+        if contender.slice_threshold_mib == 0:
+            label += ", one stream per object"
+        elif contender.slice_threshold_mib is not None:
+            label += f", slices from {contender.slice_threshold_mib} MiB"
+        return label
     if isinstance(contender, contenders.Rclone):
-        return f"rclone{' rerun' if contender.is_rerun else ''} --transfers {contender.transfers}"
+        label = f"rclone{' rerun' if contender.is_rerun else ''} --transfers {contender.transfers}"
+        streams = contender.multi_thread_streams
+        if streams is not None:
+            label += f", {streams} streams per object" if streams > 1 else ", one stream per object"
+        return label
     if isinstance(contender, contenders.GcloudStorage):
         return "gcloud storage cp"
     if isinstance(contender, contenders.PythonClient):
         return "Python client" + (", sequential" if contender.mode == "sequential" else f" ×{contender.workers} procs")
     if isinstance(contender, contenders.CurlParallel):
-        return f"curl -Z ({contender.parallel} parallel)" + (", then sync" if contender.durable else "")
+        label = f"curl -Z ({contender.parallel} parallel)" + (", then sync" if contender.durable else "")
+        return label + (", all at once" if contender.immediate else "")
     return contender.label
 
 
@@ -108,7 +119,7 @@ def mb_per_s(series: Series) -> tuple[float, float, float]:
 def panels(results: report.Results) -> list[Panel]:
     out: list[Panel] = []
     for section, entries in results.sections.items():
-        if section == "latency" or report.is_tls(section):
+        if section in ("latency", report.SLICED) or report.is_tls(section):
             continue
         by_files = section == "small"
         unit = "files/s" if by_files else "MB/s"
@@ -171,6 +182,10 @@ def panels(results: report.Results) -> list[Panel]:
         ]
         out.append(panel)
 
+    sliced = sliced_panel(results)
+    if sliced is not None:
+        out.append(sliced)
+
     # TLS mode: each client with HTTP/1.1, then with HTTP/2, a gap between clients.
     for section, entries in results.sections.items():
         if not report.is_tls(section):
@@ -186,6 +201,26 @@ def panels(results: report.Results) -> list[Panel]:
         if panel.bars:
             out.append(panel)
     return out
+
+
+def sliced_panel(results: report.Results) -> Panel | None:
+    """The sliced round: MB/s of each contender through rate-limited, delayed connections. The note gives what one
+    stream per object and eight slices per object allow when every object is in flight at once (files × cap, and 8
+    times that); as lines they would cross the bars and their labels."""
+    entries = results.sections.get(report.SLICED, {})
+    if not entries:
+        return None
+    delay = f"{results.latency_ms:g} ms" if results.latency_ms > 0 else "no delay"
+    panel = Panel(f"Sliced round, {results.slice_rate_mib:g} MiB/s per connection, {delay} — MB/s")
+    for contender, series in entries.values():
+        panel.bars.append(bar(contender, series, mb_per_s))
+        if isinstance(contender, contenders.MediaBatch) and contender.slice_threshold_mib is None:
+            panel.bars[-1].label += ", sliced (its default)"
+    dataset = results.datasets.get("large")
+    if dataset is not None and results.slice_rate_mib > 0:
+        single = dataset.files * results.slice_rate_mib * report.MIB / report.MB
+        panel.note = f"1 stream ≤ {single:,.0f} MB/s, {report.MAX_SLICES} slices ≤ {single * report.MAX_SLICES:,.0f}"
+    return panel
 
 
 def is_dry_run(contender: contenders.Contender) -> bool:

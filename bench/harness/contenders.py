@@ -25,6 +25,11 @@ Command = tuple[list[str], dict[str, str], str | None]
 WrkFigures = tuple[float, float, int]
 # The HTTP version a contender is told to use over TLS.
 HttpVersion = Literal["1.1", "2"]
+# The sliced round: rclone's --multi-thread-cutoff. rclone (1.60 here) splits a file of at least the cutoff into
+# size ÷ cutoff streams, at least 2 and at most --multi-thread-streams: with a cutoff of 64M, a 64 MiB object would get
+# 2 streams and a 256 MiB one 4. With 8M (rclone's M is 2^20 bytes), both get 8 streams of at least 8 MiB each, as
+# MediaBatch slices them (up to 8 slices of 8 MiB or more); the large set has no object below 64 MiB.
+RCLONE_MULTI_THREAD_CUTOFF = "8M"
 
 
 @dataclass
@@ -114,6 +119,7 @@ class MediaBatch(Contender):
         with_rerun: bool = False,
         concurrency: int | None = None,
         http_version: HttpVersion | None = None,
+        slice_threshold_mib: int | None = None,
     ) -> None:
         self.mode = mode  # full | dry-run | rerun
         # TLS mode: `--http-version`; None leaves MediaBatch's default (1.1).
@@ -121,6 +127,9 @@ class MediaBatch(Contender):
         self.is_rerun = mode == "rerun"
         # None: MediaBatch's default (32).
         self.concurrency = concurrency
+        # `--slice-threshold-mib`: objects of at least this many MiB are fetched as parallel Range slices; 0 never
+        # slices (one stream per object). None: MediaBatch's default (64).
+        self.slice_threshold_mib = slice_threshold_mib
         # With a rerun, every full run is followed by an unchanged rerun over the same folder (measured apart).
         self.rerun = MediaBatch("rerun") if with_rerun else None
         self.name = "mediabatch" if mode == "full" else "mediabatch-" + mode
@@ -135,6 +144,11 @@ class MediaBatch(Contender):
         if http_version is not None:
             self.name += f"-http{http_version}"
             self.label += f" --http-version {http_version}"
+        if slice_threshold_mib is not None:
+            self.name += f"-slice{slice_threshold_mib}"
+            self.label += f" --slice-threshold-mib {slice_threshold_mib}" + (
+                " (one stream per object)" if slice_threshold_mib == 0 else ""
+            )
 
     def command(self, ctx: Context, out: str) -> Command:
         spec = ctx.dataset.spec
@@ -157,6 +171,8 @@ class MediaBatch(Contender):
             command += ["--concurrency", str(self.concurrency)]
         if self.http_version is not None:
             command += ["--http-version", self.http_version]
+        if self.slice_threshold_mib is not None:
+            command += ["--slice-threshold-mib", str(self.slice_threshold_mib)]
         env = clean_env({"FIRESTORE_EMULATOR_HOST": ctx.firestore_host, "STORAGE_EMULATOR_HOST": ctx.storage_url})
         if ctx.ca_file:
             env["SSL_CERT_FILE"] = ctx.ca_file  # trusted instead of the system's certificates
@@ -200,20 +216,37 @@ class Rclone(Contender):
     each file (a metadata GET per object, then size and modification time) and should transfer none.
 
     Over TLS, rclone speaks HTTP/2 when the server offers it (`http_version` "2" adds nothing); "1.1" adds
-    `--disable-http2`."""
+    `--disable-http2`.
+
+    With `multi_thread_streams` (the sliced round), `--multi-thread-streams N`: above 1, rclone fetches each object
+    of at least `--multi-thread-cutoff` (RCLONE_MULTI_THREAD_CUTOFF) as up to N ranged streams into one file; 0 turns
+    that off (one stream per object). None leaves rclone's defaults."""
 
     def __init__(
-        self, transfers: int, with_rerun: bool = False, is_rerun: bool = False, http_version: HttpVersion | None = None
+        self,
+        transfers: int,
+        with_rerun: bool = False,
+        is_rerun: bool = False,
+        http_version: HttpVersion | None = None,
+        multi_thread_streams: int | None = None,
     ) -> None:
         self.transfers = transfers
         self.is_rerun = is_rerun
         self.http_version = http_version
+        self.multi_thread_streams = multi_thread_streams
         self.rerun = Rclone(transfers, is_rerun=True, http_version=http_version) if with_rerun else None
         self.name = f"rclone-{transfers}" + ("-rerun" if is_rerun else "")
         self.label = f"rclone copy --transfers {transfers}" + (", unchanged rerun" if is_rerun else "")
         if http_version is not None:
             self.name += f"-http{http_version}"
             self.label += " --disable-http2" if http_version == "1.1" else " (HTTP/2, its default)"
+        if multi_thread_streams is not None:
+            self.name += f"-mt{multi_thread_streams}"
+            self.label += f" --multi-thread-streams {multi_thread_streams}"
+            if multi_thread_streams > 1:
+                self.label += f" --multi-thread-cutoff {RCLONE_MULTI_THREAD_CUTOFF}"
+            else:
+                self.label += " (one stream per object)"
         # The log a run writes its stderr to, and its size when the run started (set by run).
         self.log_path = ""
         self.log_start = 0
@@ -263,6 +296,10 @@ class Rclone(Contender):
             command += ["--ca-cert", ctx.ca_file]
         if self.http_version == "1.1":
             command.append("--disable-http2")
+        if self.multi_thread_streams is not None:
+            command += ["--multi-thread-streams", str(self.multi_thread_streams)]
+            if self.multi_thread_streams > 1:
+                command += ["--multi-thread-cutoff", RCLONE_MULTI_THREAD_CUTOFF]
         return command, env, None
 
     def check(self, ctx: Context, out: str, sample: measure.Sample, stdout: str) -> None:
@@ -350,8 +387,18 @@ class PythonClient(Contender):
 class CurlParallel(Contender):
     """curl -Z over every media URL: the raw HTTP limit of a client that does nothing but fetch."""
 
-    def __init__(self, parallel: int = 64, durable: bool = False, http_version: HttpVersion | None = None) -> None:
+    def __init__(
+        self,
+        parallel: int = 64,
+        durable: bool = False,
+        http_version: HttpVersion | None = None,
+        immediate: bool = False,
+    ) -> None:
         self.parallel = parallel
+        # `--parallel-immediate` (the sliced round): open a connection for every transfer at once. Without it, curl
+        # holds the other transfers until the first connection shows whether it can multiplex them, which over
+        # HTTP/1.1 is when the first transfer ends: through slow connections, a second wave.
+        self.immediate = immediate
         # Durable: the files are flushed to disk before the run counts as done (`sync -f` on the output's file
         # system), as MediaBatch flushes them before it records them.
         self.durable = durable
@@ -362,6 +409,9 @@ class CurlParallel(Contender):
         if http_version is not None:
             self.name += f"-http{http_version}"
             self.label += f" --http{http_version}"
+        if immediate:
+            self.name += "-immediate"
+            self.label += " --parallel-immediate"
 
     def command(self, ctx: Context, out: str) -> Command:
         config = os.path.join(
@@ -390,6 +440,8 @@ class CurlParallel(Contender):
             command[1:1] = ["--cacert", ctx.ca_file]
         if self.http_version is not None:
             command[1:1] = [f"--http{self.http_version}"]
+        if self.immediate:
+            command.insert(command.index("--parallel") + 1, "--parallel-immediate")
         if self.durable:
             command = ["sh", "-c", 'curl "$@" && sync -f "$0"', out, *command[1:]]
         return command, clean_env(), None

@@ -28,6 +28,11 @@ LATENCY_HIGH_CONCURRENCY = 128
 TLS_DATASETS = ("small", "large")
 TLS_RCLONE_TRANSFERS = 32
 TLS_CURL_PARALLEL = 64
+# The sliced round (large data set): the transfers rclone is given, and the streams of its own sliced download
+# (MediaBatch fetches up to 8 slices per object).
+SLICED_RCLONE_TRANSFERS = 32
+SLICED_RCLONE_STREAMS = 8
+SLICED_CURL_PARALLEL = 64
 
 
 def log(message: str) -> None:
@@ -50,6 +55,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=float,
         default=20.0,
         help="latency mode's delay per request, in ms (default 20; 0 skips latency mode)",
+    )
+    parser.add_argument(
+        "--slice-rate-mib",
+        type=float,
+        default=16.0,
+        help="the sliced round's cap on each connection, in MiB/s (nginx limit_rate; default 16; 0 skips the round): "
+        "the large set from an nginx that also delays every request by --latency-ms",
     )
     parser.add_argument(
         "--mediabatch", help="use this mediabatch binary instead of building one (swift build -c release)"
@@ -82,6 +94,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("unknown data set(s): {} (choose from {})".format(", ".join(unknown), ", ".join(ALL_DATASETS)))
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.slice_rate_mib < 0:
+        parser.error("--slice-rate-mib must not be negative (0 skips the sliced round)")
     if args.demo_users is None:
         args.demo_users = 5_000 if args.quick else 100_000
     return args
@@ -105,7 +119,9 @@ class Bench:
         self.args = args
         self.work = work
         self.mediabatch = mediabatch
-        self.results = report.Results(quick=args.quick, runs=args.runs, latency_ms=args.latency_ms)
+        self.results = report.Results(
+            quick=args.quick, runs=args.runs, latency_ms=args.latency_ms, slice_rate_mib=args.slice_rate_mib
+        )
         # Where contenders write: set from the scratch disk before the first run.
         self.out = os.path.join(work, "out")
 
@@ -224,6 +240,35 @@ class Bench:
         finally:
             nginx.stop()
 
+    def sliced_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator) -> None:
+        """The large set from an nginx that delays every storage request by --latency-ms and sends each answer at most
+        --slice-rate-mib MiB/s: where each connection is slow, what fetching an object as parallel Range slices buys.
+        MediaBatch sliced (its default) and with one stream per object, curl -Z --parallel-immediate (one stream per
+        object, every one at once), and rclone with and without its own multi-thread (sliced) download."""
+        section = report.SLICED
+        rate, delay = self.args.slice_rate_mib, self.args.latency_ms
+        nginx = Nginx(dataset, self.work, latency_ms=delay, rate_mib=rate).start()
+        try:
+            log(
+                f"sliced round: nginx holds every storage request {delay:g} ms and sends each answer at most "
+                f"{rate:g} MiB/s, on {nginx.url}"
+            )
+            ctx = contenders.Context(dataset, nginx.url, firestore.host, self.work, self.mediabatch)
+            self.warm_up(ctx, section)
+            self.interleaved(
+                ctx,
+                section,
+                [
+                    contenders.MediaBatch("full"),
+                    contenders.MediaBatch("full", slice_threshold_mib=0),
+                    contenders.CurlParallel(SLICED_CURL_PARALLEL, immediate=True),
+                    contenders.Rclone(SLICED_RCLONE_TRANSFERS, multi_thread_streams=SLICED_RCLONE_STREAMS),
+                    contenders.Rclone(SLICED_RCLONE_TRANSFERS, multi_thread_streams=0),
+                ],
+            )
+        finally:
+            nginx.stop()
+
     def tls_round(self, dataset: datasets.DataSet, firestore: FirestoreEmulator, certs: servers.Certificates) -> None:
         """The data set again from a TLS nginx (HTTP/1.1 and HTTP/2 by ALPN): MediaBatch, curl -Z and rclone, each
         told to use HTTP/1.1 and HTTP/2. nginx's log says which version and how many connections each run used."""
@@ -334,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.dataset_round(dataset, firestore)
         if args.latency_ms > 0 and "small" in loaded:
             bench.latency_round(loaded["small"], firestore)
+        if args.slice_rate_mib > 0 and "large" in loaded:
+            bench.sliced_round(loaded["large"], firestore)
         if certs:
             for name in TLS_DATASETS:
                 if name in loaded:

@@ -34,12 +34,22 @@ TLS_PREFIX = "tls-"
 # Within this share of each other, HTTP/2 and HTTP/1.1 are called even.
 TLS_EVEN = 0.05
 
+# The sliced round's section: the large set through rate-limited, delayed connections.
+SLICED = "sliced"
+# What MediaBatch's sliced downloads should reach there, over its own single stream per object (MB/s ÷ MB/s).
+SLICED_GOAL = 1.5
+# Slices MediaBatch fetches an object in at most.
+MAX_SLICES = 8
+
 
 class Results:
-    def __init__(self, quick: bool, runs: int, latency_ms: float) -> None:
+    def __init__(self, quick: bool, runs: int, latency_ms: float, slice_rate_mib: float = 0) -> None:
         self.quick = quick
         self.runs = runs
+        # The delay of latency mode, and of the sliced round.
         self.latency_ms = latency_ms
+        # The sliced round's cap on each connection, MiB/s (0: the round was not asked for).
+        self.slice_rate_mib = slice_rate_mib
         self.sections: dict[str, dict[str, tuple[contenders.Contender, Series]]] = {}  # section -> {name: ...}
         self.failures: list[tuple[str, str, str]] = []  # (section, label, error)
         self.wrk: dict[str, WrkEntry] = {}  # data set -> (connections, seconds, [(requests/s, bytes/s, object size)])
@@ -212,7 +222,7 @@ def section_table(results: Results, section: str) -> str:
     for contender, series in entries.values():
         label = contender.label
         best = results.best_rclone(section)[0]
-        if best is not None and contender is best and section != "latency":
+        if best is not None and contender is best and section not in ("latency", SLICED):
             label += " (rclone's best)"
         lines.append(row_for(contender, label, series, rerun_reference if contender.is_rerun else reference))
     dry = results.get(section, "mediabatch-dry-run")
@@ -330,6 +340,73 @@ def tls_targets(results: Results) -> list[TargetRow]:
     return rows
 
 
+# --- the sliced round ---------------------------------------------------------------------------------------------
+
+
+def sliced_speedup(results: Results) -> tuple[float, float, float] | None:
+    """The sliced round's MediaBatch (sliced, its default) ÷ MediaBatch with one stream per object
+    (`--slice-threshold-mib 0`), median MB/s: (ratio, sliced MB/s, single-stream MB/s); None unless both ran."""
+    sliced, single = results.get(SLICED, "mediabatch"), results.get(SLICED, "mediabatch-slice0")
+    if sliced is None or single is None:
+        return None
+    sliced_mb, single_mb = sliced.rates()[1][0] / MB, single.rates()[1][0] / MB
+    return sliced_mb / single_mb, sliced_mb, single_mb
+
+
+def sliced_target(results: Results) -> TargetRow:
+    target = "Sliced, rate-limited and delayed connections: MediaBatch sliced ÷ one stream per object, MB/s"
+    goal = f"≥ {SLICED_GOAL:.2f}×"
+    found = sliced_speedup(results)
+    if found is None:
+        return (target, "—", goal, "not measured")
+    value, sliced_mb, single_mb = found
+    return (
+        target,
+        f"{value:.2f}× ({sliced_mb:,.0f} ÷ {single_mb:,.0f} MB/s)",
+        goal,
+        "PASS" if value >= SLICED_GOAL else "SHORT",
+    )
+
+
+def sliced_conditions(results: Results) -> str:
+    """What the sliced round's nginx did to each request, in short: "16 MiB/s per connection, 20 ms per request"."""
+    delay = f"{results.latency_ms:g} ms per request" if results.latency_ms > 0 else "no delay"
+    return f"{results.slice_rate_mib:g} MiB/s per connection, {delay}"
+
+
+def sliced_text(results: Results) -> str:
+    """The paragraph above the sliced round's table: the cap and delay, the contenders, and the ceilings the cap
+    sets with every object in flight at once."""
+    rate = results.slice_rate_mib
+    held = (
+        f"holds every storage request {results.latency_ms:g} ms before answering it (as in latency mode) and "
+        if results.latency_ms > 0
+        else "(with `--latency-ms 0`, no delay) "
+    )
+    text = (
+        f"The large data set from an nginx that {held}sends every answer at most {rate:g} MiB/s (`limit_rate`; "
+        "nginx paces each request, and so each connection, as the requests on one connection follow one another): "
+        "every connection is slow, as over a long path to Cloud Storage, and only more connections go faster. "
+        "MediaBatch runs with its default, which fetches an object of at least 64 MiB (`--slice-threshold-mib`) as "
+        f"up to {MAX_SLICES} parallel `Range` slices into one file, and with `--slice-threshold-mib 0`, one stream per "
+        "object; `curl -Z --parallel-immediate` fetches one stream per object, all at once (without "
+        "`--parallel-immediate`, curl holds the others until the first transfer ends); rclone (`--transfers 32`) runs "
+        f"with its own sliced download, `--multi-thread-streams {MAX_SLICES} --multi-thread-cutoff "
+        f"{contenders.RCLONE_MULTI_THREAD_CUTOFF}` (rclone gives a file size ÷ cutoff streams, at most "
+        f"{MAX_SLICES}: {MAX_SLICES} per object here, as MediaBatch), and without, `--multi-thread-streams 0`. "
+        "*MediaBatch faster ×* compares with MediaBatch's default (sliced) run."
+    )
+    dataset = results.datasets.get("large")
+    if dataset is not None and rate > 0:
+        single = dataset.files * rate * MIB / MB
+        text += (
+            f" With all {dataset.files:,} objects in flight at once, one stream per object can reach at most "
+            f"{dataset.files:,} × {rate:g} MiB/s = {single:,.0f} MB/s; {MAX_SLICES} slices per object "
+            f"{MAX_SLICES} times that, {single * MAX_SLICES:,.0f} MB/s, if the machine keeps up."
+        )
+    return text
+
+
 # --- targets --------------------------------------------------------------------------------------------------------
 
 
@@ -393,6 +470,9 @@ def targets(results: Results) -> list[TargetRow]:
                 verdict(value, 0.9),
             )
         )
+
+    # The sliced round: what slicing buys where each connection is slow.
+    rows.append(sliced_target(results))
 
     # Latency mode: files/s against what the round trip allows at that concurrency, C ÷ latency.
     for name, concurrency in (("mediabatch", 32), ("mediabatch-c128", 128)):
@@ -555,7 +635,7 @@ def markdown(results: Results, chart: str | None = None) -> str:
         )
     add("")
     for section in results.sections:
-        if section == "latency" or is_tls(section):
+        if section in ("latency", SLICED) or is_tls(section):
             continue
         shown = results.datasets.get(section)
         add("## {} data set{}".format(section.capitalize(), ": " + shown.spec.describe() if shown else ""))
@@ -582,6 +662,27 @@ def markdown(results: Results, chart: str | None = None) -> str:
         add("")
         if "latency" in results.wrk:
             add("Ceiling of the delayed server: " + wrk_line(results.wrk["latency"]))
+            add("")
+    if SLICED in results.sections:
+        add("## Sliced downloads (rate-limited, delayed)")
+        add("")
+        add(
+            "**Cap: {:g} MiB/s per connection; delay: {}.**".format(
+                results.slice_rate_mib,
+                f"{results.latency_ms:g} ms per storage request" if results.latency_ms > 0 else "none",
+            )
+        )
+        add("")
+        add(sliced_text(results))
+        add("")
+        add(section_table(results, SLICED))
+        add("")
+        found = sliced_speedup(results)
+        if found is not None:
+            add(
+                "MediaBatch sliced ÷ one stream per object: **{:.2f}×** ({:,.0f} ÷ {:,.0f} MB/s, medians; goal "
+                "≥ {:.2f}×).".format(*found, SLICED_GOAL)
+            )
             add("")
     tls_sections = [section for section in results.sections if is_tls(section)]
     if tls_sections or results.tls_skipped:

@@ -1,5 +1,5 @@
-"""The servers a benchmark run starts and stops: nginx (one per data set, a delayed one, TLS ones), the Firestore
-emulator; and the throwaway certificates of the TLS ones."""
+"""The servers a benchmark run starts and stops: nginx (one per data set, a delayed one, a delayed and rate-limited
+one for the sliced round, TLS ones), the Firestore emulator; and the throwaway certificates of the TLS ones."""
 
 import json
 import os
@@ -178,6 +178,9 @@ def served(log: str) -> Served:
 class Nginx:
     """nginx serving one data set as a Cloud Storage JSON API (see nginx.conf.template).
 
+    With `latency_ms`, it holds every storage request that long before answering it (latency mode, the sliced round);
+    with `rate_mib`, it sends every answer at most that many MiB/s (`limit_rate`, the sliced round).
+
     With `tls`, it listens with TLS (HTTP/1.1 and HTTP/2, chosen by ALPN) instead of plain HTTP, and logs every
     request's connection, HTTP version and TLS cipher to `served_log`, which tells what each client used."""
 
@@ -188,11 +191,19 @@ class Nginx:
         access_log: bool = False,
         latency_ms: float = 0,
         tls: Certificates | None = None,
+        rate_mib: float = 0,
     ) -> None:
         self.dataset = dataset
         self.latency_ms = latency_ms
         self.tls = tls
-        name = dataset.spec.name + (f"-latency-{latency_ms:g}ms" if latency_ms > 0 else "") + ("-tls" if tls else "")
+        # The sliced round: every answer sent at most this many MiB/s (nginx's limit_rate, per request); 0: no cap.
+        self.rate_mib = rate_mib
+        name = (
+            dataset.spec.name
+            + (f"-latency-{latency_ms:g}ms" if latency_ms > 0 else "")
+            + (f"-rate-{rate_mib:g}mib" if rate_mib > 0 else "")
+            + ("-tls" if tls else "")
+        )
         self.work = os.path.join(work_dir, "nginx-" + name)
         self.access_log = os.path.join(self.work, "access.log") if access_log else None
         self.served_log = os.path.join(self.work, "served.log") if tls else None
@@ -216,6 +227,9 @@ class Nginx:
         listen, tls = tls_directives(self.tls, nginx_version()) if self.tls else ("", "")
         # Latency mode: every storage request waits before it is answered, without blocking the worker.
         delay = f"access_by_lua_block {{ ngx.sleep({self.latency_ms / 1000:.6f}) }}" if self.latency_ms > 0 else ""
+        # The sliced round: each answer paced to the cap, so each connection is slow (as one request follows another
+        # on it, the cap is per connection).
+        rate = rate_directive(self.rate_mib)
         for key, value in (
             ("@WORK@", self.work),
             ("@DATA@", self.dataset.root),
@@ -227,6 +241,7 @@ class Nginx:
             ("@BASE_PLACEHOLDER@", datasets.BASE_PLACEHOLDER),
             ("@MODULES@", LUA_MODULES if self.latency_ms > 0 else ""),
             ("@DELAY@", delay),
+            ("@RATE@", rate),
         ):
             config = config.replace(key, value)
         path = os.path.join(self.work, "nginx.conf")
@@ -254,6 +269,16 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def rate_directive(rate_mib: float) -> str:
+    """nginx's `limit_rate` for a cap of `rate_mib` MiB/s (`limit_rate 16m;` for 16: nginx's m is 2^20 bytes), in
+    bytes when the cap is not a whole number of MiB; "" for no cap (0)."""
+    if rate_mib <= 0:
+        return ""
+    if float(rate_mib).is_integer():
+        return f"limit_rate {int(rate_mib)}m;"
+    return f"limit_rate {round(rate_mib * 2**20)};"
 
 
 # Debian's lua module (libnginx-mod-http-lua) and the development kit it needs, for latency mode.

@@ -3,12 +3,13 @@
 The chart is drawn from hand-built Results into pytest's temporary folder; no server or contender runs.
 """
 
+import json
 import struct
 from pathlib import Path
 
 import pytest
 
-from harness import chart, contenders, main, report
+from harness import chart, contenders, datasets, main, report
 from harness.measure import Sample, Series
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -197,3 +198,58 @@ def test_draw_with_tls_mode_writes_a_png_900_pixels_wide(tmp_path: Path) -> None
 def test_the_durable_curl_is_labelled_apart_from_the_plain_one() -> None:
     assert chart.short_label(contenders.CurlParallel(64)) == "curl -Z (64 parallel)"
     assert chart.short_label(contenders.CurlParallel(64, durable=True)) == "curl -Z (64 parallel), then sync"
+
+
+def with_sliced(r: report.Results) -> report.Results:
+    """The sliced round at 16 MiB/s per connection and 20 ms: MediaBatch sliced and not, curl, rclone with and
+    without its multi-thread download."""
+    r.slice_rate_mib = 16
+    size = 4 * 64 << 20
+    for contender, wall in (
+        (contenders.MediaBatch("full"), 0.8),
+        (contenders.MediaBatch("full", slice_threshold_mib=0), 4.1),
+        (contenders.CurlParallel(64, immediate=True), 4.0),
+        (contenders.Rclone(32, multi_thread_streams=8), 1.2),
+        (contenders.Rclone(32, multi_thread_streams=0), 4.2),
+    ):
+        r.add("sliced", contender, series(wall, files=4, size=size))
+    return r
+
+
+def test_sliced_panel_follows_latency_mode_in_megabytes_per_second() -> None:
+    shown = chart.panels(with_sliced(synthetic()))
+    assert [p.title.split(" — ")[0] for p in shown[-2:]] == [
+        "Latency mode, 20 ms per request",
+        "Sliced round, 16 MiB/s per connection, 20 ms",
+    ]
+    sliced = shown[-1]
+    assert [b.label for b in sliced.bars] == [
+        "MediaBatch, sliced (its default)",
+        "MediaBatch, one stream per object",
+        "curl -Z (64 parallel), all at once",
+        "rclone --transfers 32, 8 streams per object",
+        "rclone --transfers 32, one stream per object",
+    ]
+    assert [b.mediabatch for b in sliced.bars] == [True, True, False, False, False]
+    assert sliced.bars[0].median == pytest.approx(4 * 64 * 2**20 / 0.8 / 1e6)
+    assert sliced.note == ""  # no large data set in the results: its number of objects, so the ceilings, not known
+    assert sliced.ceilings == []
+    # The plain data set panels are unchanged by it.
+    assert [p.title.split(" — ")[0] for p in shown[:3]] == ["Small data set", "Large data set", "Mixed data set"]
+
+
+def test_sliced_panel_notes_the_ceilings_of_the_cap(tmp_path: Path) -> None:
+    r = with_sliced(synthetic())
+    spec = datasets.Spec("large", 2, 1, 1, 64 << 20, 64 << 20)
+    root = tmp_path / spec.key
+    root.mkdir()
+    objects = [{"name": f"users/u{n}/images/{n}", "size": 64 << 20} for n in range(4)]
+    (root / "dataset.json").write_text(json.dumps({"users": [], "objects": objects}), encoding="utf-8")
+    r.datasets = {"large": datasets.DataSet(spec, str(root))}
+    # 4 objects × 16 MiB/s = 67.1 MB/s; 8 slices each, 536.9 MB/s.
+    assert chart.panels(r)[-1].note == "1 stream ≤ 67 MB/s, 8 slices ≤ 537"
+    r.latency_ms = 0
+    assert chart.panels(r)[-1].title == "Sliced round, 16 MiB/s per connection, no delay — MB/s"
+    path = tmp_path / "sliced.png"
+    chart.draw(r, str(path))
+    assert png_size(path)[0] == 900

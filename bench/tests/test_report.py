@@ -323,8 +323,8 @@ def by_target(rows: list[report.TargetRow]) -> dict[str, tuple[str, str, str]]:
 
 def test_targets_without_measurements_are_not_measured() -> None:
     rows = report.targets(results())
-    assert [verdict for _target, _measured, _goal, verdict in rows] == ["not measured"] * 11
-    assert [measured for _target, measured, _goal, _verdict in rows] == ["—"] * 11
+    assert [verdict for _target, _measured, _goal, verdict in rows] == ["not measured"] * 12
+    assert [measured for _target, measured, _goal, _verdict in rows] == ["—"] * 12
     assert rows[0][0] == "Small files, local server: MediaBatch ÷ rclone's best (rclone)"
 
 
@@ -355,6 +355,95 @@ def test_a_contender_whose_runs_all_failed_leaves_its_target_not_measured() -> N
     r.failure("small", "Python client, sequential (the usual export script) (run 1)", "exited with 1")
     rows = by_target(report.targets(r))
     assert rows["Small files: MediaBatch ÷ the sequential Python client"] == ("—", "≥ 10.00×", "not measured")
+
+
+SLICED_TARGET = "Sliced, rate-limited and delayed connections: MediaBatch sliced ÷ one stream per object, MB/s"
+
+
+def sliced_results(sliced_wall: float, single_wall: float, runs: int = 1) -> report.Results:
+    """The sliced round on a large set of 4 × 64 MiB: MediaBatch sliced and with one stream per object, and curl."""
+    r = results(latency_ms=20)
+    r.slice_rate_mib = 16
+    size = 4 * 64 * MIB
+    r.add("sliced", contenders.MediaBatch("full"), Series([sample(sliced_wall, files=4, size=size)] * runs, runs))
+    r.add(
+        "sliced",
+        contenders.MediaBatch("full", slice_threshold_mib=0),
+        Series([sample(single_wall, files=4, size=size)] * runs, runs),
+    )
+    r.add("sliced", contenders.CurlParallel(64, immediate=True), series(single_wall, files=4))
+    return r
+
+
+@pytest.mark.parametrize(
+    ("sliced_wall", "single_wall", "measured", "verdict"),
+    [
+        (1.0, 4.0, "4.00× (268 ÷ 67 MB/s)", "PASS"),
+        (2.0, 3.0, "1.50× (134 ÷ 89 MB/s)", "PASS"),  # exactly the goal
+        (2.5, 3.0, "1.20× (107 ÷ 89 MB/s)", "SHORT"),
+        (4.0, 2.0, "0.50× (67 ÷ 134 MB/s)", "SHORT"),
+    ],
+)
+def test_sliced_target_is_mediabatchs_sliced_megabytes_per_second_over_its_single_streams(
+    sliced_wall: float, single_wall: float, measured: str, verdict: str
+) -> None:
+    r = sliced_results(sliced_wall, single_wall)
+    r.add("large", contenders.MediaBatch("full"), series(0.1, files=4))  # the plain round is not part of it
+    assert by_target(report.targets(r))[SLICED_TARGET] == (measured, "≥ 1.50×", verdict)
+
+
+def test_sliced_target_needs_both_mediabatch_runs_and_follows_the_large_file_rows() -> None:
+    r = results()
+    r.add("sliced", contenders.MediaBatch("full"), series(1.0))
+    r.add("sliced", contenders.CurlParallel(64), series(4.0))  # curl is the yardstick, not the reference
+    rows = report.targets(r)
+    assert by_target(rows)[SLICED_TARGET] == ("—", "≥ 1.50×", "not measured")
+    names = [row[0] for row in rows]
+    assert names.index(SLICED_TARGET) == names.index("Large files: MediaBatch MB/s ÷ `curl -Z` MB/s") + 1
+    # With the durable curl's row, after that one; the large-file rows are kept.
+    r.add("large", contenders.MediaBatch("full"), series(1.0))
+    r.add("large", contenders.CurlParallel(64, durable=True), series(1.0))
+    names = [row[0] for row in report.targets(r)]
+    durable = "Large files: MediaBatch MB/s ÷ `curl -Z`, then `sync -f` (as durable) MB/s"
+    assert names.index(SLICED_TARGET) == names.index(durable) + 1
+    assert names[names.index(SLICED_TARGET) + 1].startswith("Latency mode")
+
+
+def test_sliced_speedup_is_a_ratio_of_median_rates() -> None:
+    r = results()
+    size = 4 * 64 * MIB
+    r.add(
+        "sliced",
+        contenders.MediaBatch("full"),
+        Series([sample(w, files=4, size=size) for w in (1.0, 2.0, 0.5)], 3),  # median rate at 1 s
+    )
+    r.add(
+        "sliced",
+        contenders.MediaBatch("full", slice_threshold_mib=0),
+        Series([sample(w, files=4, size=size) for w in (4.0, 3.0, 5.0)], 3),  # median rate at 4 s
+    )
+    value, sliced_mb, single_mb = report.sliced_speedup(r) or (0.0, 0.0, 0.0)
+    assert value == pytest.approx(4.0)
+    assert sliced_mb == pytest.approx(size / 1e6)
+    assert single_mb == pytest.approx(size / 4 / 1e6)
+    assert report.sliced_speedup(results()) is None
+
+
+def test_sliced_table_compares_with_mediabatchs_sliced_run_and_marks_no_best_rclone() -> None:
+    r = sliced_results(1.0, 4.0)
+    r.add("sliced", contenders.Rclone(32, multi_thread_streams=8), series(2.0, files=4))
+    r.add("sliced", contenders.Rclone(32, multi_thread_streams=0), series(4.0, files=4))
+    rows = {cells(line)[0]: cells(line) for line in report.section_table(r, "sliced").split("\n")[2:]}
+    assert list(rows) == [
+        "MediaBatch",
+        "MediaBatch --slice-threshold-mib 0 (one stream per object)",
+        "curl -Z --parallel-max 64 --parallel-immediate",
+        "rclone copy --transfers 32 --multi-thread-streams 8 --multi-thread-cutoff 8M",
+        "rclone copy --transfers 32 --multi-thread-streams 0 (one stream per object)",
+    ]
+    assert rows["curl -Z --parallel-max 64 --parallel-immediate"][7] == "4.00×"  # 4 s ÷ MediaBatch's sliced 1 s
+    assert rows["rclone copy --transfers 32 --multi-thread-streams 8 --multi-thread-cutoff 8M"][7] == "2.00×"
+    assert rows["MediaBatch --slice-threshold-mib 0 (one stream per object)"][7:] == ["—", "—", "—"]
 
 
 def latency_rows(r: report.Results) -> list[tuple[str, str, str, str]]:
@@ -854,6 +943,49 @@ def test_markdown_gives_tls_mode_after_latency_mode_one_table_per_data_set(tmp_p
     assert "rclone with `--ca-cert`, which speaks HTTP/2 by default and HTTP/1.1 with `--disable-http2`" in text
     assert "| TLS, small files: MediaBatch HTTP/2 ÷ HTTP/1.1 files/s | 2.00× (1,000 ÷ 500 files/s) | report " in text
     assert "| HTTP/2 faster |" in text
+
+
+def test_markdown_gives_the_sliced_round_after_latency_mode_with_its_cap_and_delay(tmp_path: Path) -> None:
+    r = full_results(tmp_path)
+    r.slice_rate_mib = 16
+    for contender, series_ in sliced_results(1.0, 4.0).sections["sliced"].values():
+        r.add("sliced", contender, series_)
+    r.add("tls-large", contenders.MediaBatch("full", http_version="1.1"), tls_series(1.0, files=4))
+    text = report.markdown(r)
+    headings = [line for line in text.split("\n") if line.startswith("#")]
+    assert headings[4:8] == [
+        "## Latency mode: 20 ms added to every storage request (small data set)",
+        "## Sliced downloads (rate-limited, delayed)",
+        "## TLS (HTTP/1.1 and HTTP/2)",
+        "### Large data set",
+    ]
+    assert "\n**Cap: 16 MiB/s per connection; delay: 20 ms per storage request.**\n" in text
+    assert "holds every storage request 20 ms before answering it" in text
+    assert "sends every answer at most 16 MiB/s (`limit_rate`;" in text
+    assert "\n" + report.section_table(r, "sliced") + "\n" in text
+    assert "MediaBatch sliced ÷ one stream per object: **4.00×** (268 ÷ 67 MB/s, medians; goal ≥ 1.50×)." in text
+    assert f"| {SLICED_TARGET} | 4.00× (268 ÷ 67 MB/s) | ≥ 1.50× | PASS |" in text
+    assert "## Sliced data set" not in text
+
+
+def test_sliced_text_gives_the_ceilings_of_the_cap_for_the_large_set(tmp_path: Path) -> None:
+    r = sliced_results(1.0, 4.0)
+    spec = datasets.Spec("large", 2, 1, 1, 64 * MIB, 64 * MIB)
+    root = tmp_path / spec.key
+    root.mkdir()
+    objects = [
+        {"user": f"u{n}", "kind": "images", "id": str(n), "name": f"users/u{n}/images/{n}", "size": 64 * MIB}
+        for n in range(4)
+    ]
+    (root / "dataset.json").write_text(json.dumps({"users": [], "objects": objects}), encoding="utf-8")
+    r.datasets = {"large": datasets.DataSet(spec, str(root))}
+    text = report.sliced_text(r)
+    # 4 objects × 16 MiB/s = 67.1 MB/s; eight slices each, 536.9 MB/s.
+    assert "one stream per object can reach at most 4 × 16 MiB/s = 67 MB/s; 8 slices per object 8 times that, " in text
+    assert "537 MB/s, if the machine keeps up." in text
+    r.latency_ms = 0
+    assert "(with `--latency-ms 0`, no delay) sends every answer" in report.sliced_text(r)
+    assert report.sliced_conditions(r) == "16 MiB/s per connection, no delay"
 
 
 def test_markdown_says_why_tls_mode_did_not_run() -> None:
