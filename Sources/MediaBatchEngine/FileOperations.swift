@@ -89,15 +89,6 @@ final class WritableFile: Sendable {
     }
   }
 
-  /// Starts writing the file's bytes to disk without waiting for them, so that the flush before the file is placed
-  /// finds little left to do instead of the whole batch's bytes (Linux; elsewhere the flush does it all).
-  func startWriteback() {
-    #if os(Linux)
-      let fd = descriptor.withLock { $0 }
-      if fd >= 0 { _ = systemSyncFileRange(fd, 0, 0, 2) }  // SYNC_FILE_RANGE_WRITE
-    #endif
-  }
-
   /// Writes `bytes` at `offset`, leaving the file position alone (slices of one file written side by side).
   func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) {
     guard let base = bytes.baseAddress else { return }
@@ -172,9 +163,3 @@ func closeDescriptor(_ fd: Int32) {
     _ = Darwin.close(fd)
   #endif
 }
-
-#if os(Linux)
-  /// Glibc's module does not export it (it is a GNU extension of `fcntl.h`).
-  @_silgen_name("sync_file_range")
-  private func systemSyncFileRange(_ fd: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
-#endif

@@ -107,7 +107,6 @@ struct Transfer {
   /// Closes the partial file and hands it to the placer, which renames it into place after the next flush; returns
   /// its size and modification time (a rename keeps both).
   mutating func finish(placing finalName: String) throws -> (FileStamp?, Placer.Placement) {
-    file?.startWriteback()
     let stamp = file?.stamp()
     try file?.close()
     file = nil
