@@ -11,8 +11,7 @@ struct SlicedDownload<Store: MediaStore>: Sendable {
   let retry: RetryPolicy
   let progress: ProgressTracker
   let location: ObjectLocation
-  /// The object as its metadata declares it: size, generation and CRC32C are all known.
-  let size: Int64
+  /// The generation the object's metadata named: every slice is of it.
   let generation: String
   let slices: [Range<Int64>]
 
@@ -26,7 +25,10 @@ struct SlicedDownload<Store: MediaStore>: Sendable {
   func run(into file: WritableFile) async throws -> UInt32 {
     let crcs = try await withThrowingTaskGroup(of: (Int, UInt32).self) { group in
       for (index, slice) in slices.enumerated() {
-        group.addTask { (index, try await fetch(slice, into: file)) }
+        group.addTask {
+          let crc = try await fetch(slice, into: file)
+          return (index, crc)
+        }
       }
       var crcs = [UInt32](repeating: 0, count: slices.count)
       var completed: Int64 = 0

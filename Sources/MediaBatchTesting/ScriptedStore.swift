@@ -88,10 +88,9 @@ public final class ScriptedStore: MediaStore, Sendable {
   /// Served for objects not scripted: deterministic bytes derived from the name, `defaultSize` long.
   private let defaultSize: Int?
 
-  /// Whether the store answers listings (of the objects scripted, not of those `defaultSize` makes up).
+  /// Whether the store answers listings (of the objects scripted, not of those `defaultSize` makes up), and with how
+  /// many objects a page.
   private let lists: Bool
-
-  /// Objects per page of a listing.
   private let listPageSize: Int
 
   public init(objects: [String: Object] = [:], defaultSize: Int? = 1_000, lists: Bool = false, listPageSize: Int = 1_000) {

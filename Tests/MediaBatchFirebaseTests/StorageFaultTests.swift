@@ -98,6 +98,27 @@ struct StorageFaultTests {
     return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
   }
 
+  /// One job of one user with `items`, through the Cloud Storage store over `storage`, to its end.
+  static func runJob(items: [MediaItem], storage: CloudStorageClient, into root: String, settings: JobSettings) async throws -> BatchEngine {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    let engine = BatchEngine(
+      source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: CloudStorageStore(client: storage),
+      layout: OutputLayout(root: root), defaults: settings, jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
+    )
+    let events = engine.events.subscribe(bufferSize: 10_000)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await engine.run() }
+      _ = try engine.start(engine.defaults)
+      engine.finishAfterCurrentJob()
+      for await envelope in events {
+        if case .state(_, let status) = envelope.event, !status.isActive { break }
+      }
+      try await group.waitForAll()
+    }
+    return engine
+  }
+
   @Test("a dropped body resumes with Range pinned to its generation; 503 and 429 are retried; a flipped byte is fetched again")
   func faultsAreSurvived() async throws {
     let log = Log()
@@ -117,23 +138,9 @@ struct StorageFaultTests {
       }
       let directory = try TemporaryDirectory()
       defer { directory.remove() }
-      var logger = Logger(label: "test")
-      logger.logLevel = .critical
-      let engine = BatchEngine(
-        source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: CloudStorageStore(client: storage),
-        layout: OutputLayout(root: directory.path), defaults: JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero)),
-        jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
-      )
-      let events = engine.events.subscribe(bufferSize: 10_000)
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await engine.run() }
-        _ = try engine.start(engine.defaults)
-        engine.finishAfterCurrentJob()
-        for await envelope in events {
-          if case .state(_, let status) = envelope.event, !status.isActive { break }
-        }
-        try await group.waitForAll()
-      }
+      let engine = try await Self.runJob(
+        items: items, storage: storage, into: directory.path,
+        settings: JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero)))
       try await http.shutdown()
 
       #expect(engine.snapshot().status == .completed)
@@ -165,24 +172,9 @@ struct StorageFaultTests {
       }
       let directory = try TemporaryDirectory()
       defer { directory.remove() }
-      var logger = Logger(label: "test")
-      logger.logLevel = .critical
       var settings = JobSettings(retry: RetryPolicy(initialDelay: .zero, maximumDelay: .zero))
       settings.slicing = Slicing(threshold: 100_000, maximumSlices: 4, minimumSliceSize: 50_000)
-      let engine = BatchEngine(
-        source: ListSource([SourceUser(id: "u", email: "u@example.com", items: items)]), store: CloudStorageStore(client: storage),
-        layout: OutputLayout(root: directory.path), defaults: settings, jobStore: try SQLiteJobStore(inMemoryWith: logger), logger: logger
-      )
-      let events = engine.events.subscribe(bufferSize: 10_000)
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await engine.run() }
-        _ = try engine.start(engine.defaults)
-        engine.finishAfterCurrentJob()
-        for await envelope in events {
-          if case .state(_, let status) = envelope.event, !status.isActive { break }
-        }
-        try await group.waitForAll()
-      }
+      let engine = try await Self.runJob(items: items, storage: storage, into: directory.path, settings: settings)
       try await http.shutdown()
 
       #expect(engine.snapshot().status == .completed)
