@@ -40,6 +40,8 @@ let package = Package(
     // The system's zlib, for gzip-encoded objects (its streaming inflate tells the end of a gzip member, which the
     // package wrappers of it do not expose).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // statfs(2), to tell a local file system from a network or FUSE one.
+    .systemLibrary(name: "CFileSystem"),
     .target(
       name: "Toolbox",
       swiftSettings: swiftSettings
@@ -91,6 +93,7 @@ let package = Package(
         "MediaBatchCore",
         "Toolbox",
         "CZlib",
+        "CFileSystem",
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -168,8 +168,25 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
   /// Lists users ahead of the downloads, so a slow page does not leave the pool idle.
   private func list(into buffer: BoundedBuffer<SourceUser>) async -> Child {
     do {
-      for try await user in source.users() {
-        try await buffer.send(user)
+      if let shard = settings.shard {
+        let plan = try await ShardPlan.resolve(source: source, parts: shard.count, root: layout.root, record: tree != nil, logger: logger)
+        if let points = plan.splitPoints {
+          guard let range = UserRange.shard(shard.index, of: points) else {
+            logger.notice("shard \(shard) has no users: the listing split into \(points.count + 1) parts only")
+            buffer.finish()
+            return .housekeeping
+          }
+          logger.info("shard \(shard) reads the users in \(range)")
+          for try await user in source.users(in: range) { try await buffer.send(user) }
+        } else {
+          let reason = plan.reason ?? "the listing cannot be split"
+          logger.warning(
+            "shard \(shard): \(reason). This shard reads every user and keeps those whose id hashes to it, so each of the \(shard.count) shards reads (and, on Firestore, is billed for) the whole users collection"
+          )
+          for try await user in source.users() where shard.contains(userId: user.id) { try await buffer.send(user) }
+        }
+      } else {
+        for try await user in source.users() { try await buffer.send(user) }
       }
       buffer.finish()
     } catch {

@@ -59,8 +59,8 @@ public struct JobSettings: Sendable, Hashable {
     )
   }
 
+  /// Whether the user filter takes `user` (a shard's users are chosen by its listing, not here).
   func includes(_ user: SourceUser) -> Bool {
-    if let shard, !shard.contains(userId: user.id) { return false }
     guard let users else { return true }
     return users.contains(user.id) || user.email.map(users.contains) == true
   }

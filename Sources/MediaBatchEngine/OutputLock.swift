@@ -7,9 +7,9 @@ import MediaBatchCore
   import Darwin
 #endif
 
-/// Makes one process at a time the owner of an output folder. The lock is an advisory `flock` on
-/// `.mediabatch/lock`, which the kernel drops when its process dies, so a crashed run never leaves a stale lock; the
-/// file also names the holder (pid, host, start time) for the message a second process gets.
+/// Makes one process at a time the owner of a state folder (by default the output folder's `.mediabatch`). The lock
+/// is an advisory `flock` on `<state>/lock`, which the kernel drops when its process dies, so a crashed run never
+/// leaves a stale lock; the file also names the holder (pid, host, start time) for the message a second process gets.
 public final class OutputLock: Sendable {
   /// Who holds a folder.
   public struct Holder: Sendable, Codable, Hashable, CustomStringConvertible {
@@ -31,20 +31,27 @@ public final class OutputLock: Sendable {
   /// Another process holds the folder.
   public struct Busy: Error, Sendable, CustomStringConvertible {
     public var folder: String
+    /// The state folder, when it is not the output folder's own.
+    public var stateDirectory: String?
     public var holder: Holder?
 
     public var description: String {
       let who = holder.map { "\($0)" } ?? "another MediaBatch process"
-      return "\(folder) is in use by \(who): wait for it to finish, stop it, or choose another --output"
+      if let stateDirectory {
+        return "the state folder \(stateDirectory) (of \(folder)) is in use by \(who): wait for it to finish, stop it, or give this "
+          + "process a --state-dir of its own"
+      }
+      return "\(folder) is in use by \(who): wait for it to finish, stop it, or choose another --output (or --state-dir)"
     }
   }
 
   public let path: String
   private let descriptor: Int32
 
-  /// Takes the lock of `root`, or throws `Busy` naming the holder.
-  public init(root: String, command: String) throws {
-    let folder = OutputLayout(root: root).stateDirectory
+  /// Takes the lock of `root`'s state folder (`stateDirectory`, by default the root's `.mediabatch`), or throws
+  /// `Busy` naming the holder.
+  public init(root: String, stateDirectory: String? = nil, command: String) throws {
+    let folder = stateDirectory ?? OutputLayout(root: root).stateDirectory
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     var info = stat()
     guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -62,7 +69,7 @@ public final class OutputLock: Sendable {
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       let holder = Self.readHolder(fd)
       close(fd)
-      throw Busy(folder: root, holder: holder)
+      throw Busy(folder: root, stateDirectory: stateDirectory, holder: holder)
     }
     descriptor = fd
     var host = [CChar](repeating: 0, count: 256)

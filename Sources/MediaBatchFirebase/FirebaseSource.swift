@@ -36,7 +36,22 @@ public struct FirebaseSource: UserSource {
     self.info = SourceInfo(kind: "firebase", description: description, isDemo: false)
   }
 
-  public func users() -> Users { Users(source: self) }
+  public func users() -> Users { Users(source: self, range: nil) }
+
+  /// The users of one range of names, read as a collection-group query between split points.
+  public func users(in range: UserRange) -> Users { Users(source: self, range: range) }
+
+  /// Document names that cut the users collection into `parts` ranges, from Firestore's `partitionQuery`.
+  public func splitPoints(parts: Int) async throws -> [String] {
+    do {
+      return try await firestore.splitPoints(collectionGroup: mapper.schema.usersCollection, parts: parts)
+    } catch let error as GoogleAPIError where ["UNIMPLEMENTED", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND"].contains(error.effectiveStatus ?? "") {
+      // Firestore (or an emulator) that cannot partition this query; anything else is a failure to read the source.
+      throw ListingSplitUnavailable(reason: "Firestore's partitionQuery is not available here (\(error))")
+    }
+  }
+
+  public var listingIdentity: String { "firestore " + firestore.documentsRoot + "/" + mapper.schema.usersCollection }
 
   public func userCount() async throws -> Int? {
     await firestore.count(collection: mapper.schema.usersCollection)
@@ -92,11 +107,13 @@ public struct FirebaseSource: UserSource {
   /// Pages through the users collection; holds one page at a time.
   public struct Users: AsyncSequence, Sendable {
     let source: FirebaseSource
+    let range: UserRange?
 
-    public func makeAsyncIterator() -> Iterator { Iterator(source: source) }
+    public func makeAsyncIterator() -> Iterator { Iterator(source: source, range: range) }
 
     public struct Iterator: AsyncIteratorProtocol {
       let source: FirebaseSource
+      let range: UserRange?
       var buffer: [SourceUser] = []
       var index = 0
       var lastName: String?
@@ -108,6 +125,20 @@ public struct FirebaseSource: UserSource {
           guard !finished else { return nil }
           let limit = nextPageSize ?? source.firstPageSize
           nextPageSize = Swift.min(source.pageSize, limit * 2)
+          if let range {
+            let page = try await source.firestore.rangePage(
+              collection: source.mapper.schema.usersCollection, fields: source.mapper.schema.userFields,
+              from: range.start, before: range.end, after: lastName, limit: limit
+            )
+            guard let last = page.last else {
+              finished = true
+              return nil
+            }
+            lastName = last
+            buffer = try await source.resolve(page.documents)
+            index = 0
+            continue
+          }
           let page = try await source.firestore.page(
             collection: source.mapper.schema.usersCollection,
             fields: source.mapper.schema.userFields,

@@ -36,14 +36,17 @@ public final class SQLiteJobStore: JobStore {
     var isEmpty: Bool { items.isEmpty && partials.isEmpty && users.isEmpty && manifests.isEmpty }
   }
 
-  /// The path of an output folder's store.
+  /// The path of an output folder's store, when its state lives in the folder's `.mediabatch`.
   public static func path(outputRoot: String) -> String {
-    outputRoot + "/" + OutputLayout.stateFolderName + "/state.sqlite"
+    path(stateDirectory: outputRoot + "/" + OutputLayout.stateFolderName)
   }
 
-  /// Opens (creating and migrating as needed) the store of an output folder.
-  public static func open(outputRoot: String, logger: Logger) throws -> SQLiteJobStore {
-    try SQLiteJobStore(path: path(outputRoot: outputRoot), syncing: outputRoot, logger: logger)
+  /// The path of the store in a state folder.
+  public static func path(stateDirectory: String) -> String { stateDirectory + "/state.sqlite" }
+
+  /// Opens (creating and migrating as needed) the store in `stateDirectory` of the output folder `outputRoot`.
+  public static func open(stateDirectory: String, outputRoot: String, logger: Logger) throws -> SQLiteJobStore {
+    try SQLiteJobStore(path: path(stateDirectory: stateDirectory), syncing: outputRoot, logger: logger)
   }
 
   /// Opens the database at `path`. `syncing` names a folder on the file system whose files the records describe.

@@ -86,6 +86,22 @@ public final class EmulatorHarness: Sendable {
     for process in processes { _ = await process.wait() }
   }
 
+  /// Starts the `partitionQuery` stand-in (`scripts/emulators/partition_standin.py`) in front of the Firestore
+  /// emulator: point `FIRESTORE_EMULATOR_HOST` at `127.0.0.1:<port>`; stop the process with SIGTERM.
+  public func startPartitionStandIn() async throws -> (port: Int, process: ChildProcess) {
+    let process = ChildProcess(
+      executable: Self.repositoryRoot + "/.venv/bin/python",
+      arguments: [Self.repositoryRoot + "/scripts/emulators/partition_standin.py", "--emulator", "127.0.0.1:\(firestorePort)", "--port", "0"])
+    try process.start()
+    do {
+      return (try await Self.readyPort(process, name: "partitionQuery stand-in"), process)
+    } catch {
+      process.signal(SIGTERM)
+      _ = await process.wait()
+      throw error
+    }
+  }
+
   private static func readyPort(_ process: ChildProcess, name: String) async throws -> Int {
     for await line in process.outputLines {
       if line.hasPrefix("READY "), let port = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) { return port }

@@ -18,6 +18,11 @@ struct JobsCommand: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The export folder, as for run.", valueName: "dir"))
   var output: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The state folder the jobs ran with, as for run (env MEDIABATCH_STATE_DIR; default <dir>/.mediabatch).", valueName: "dir"))
+  var stateDir: String?
+
   @Option(name: .long, help: ArgumentHelp("How many jobs to list, 1–1000.", valueName: "n"))
   var limit = 20
 
@@ -29,9 +34,19 @@ struct JobsCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let root = directory ?? output ?? ProcessInfo.processInfo.environment["MEDIABATCH_OUTPUT_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "downloads"
-    let path = SQLiteJobStore.path(outputRoot: root)
-    guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(root) has no job history (no \(path))") }
+    let variables = EnvironmentValues(variables: ProcessInfo.processInfo.environment)
+    let root = directory ?? output ?? variables.string("MEDIABATCH_OUTPUT_DIR") ?? "downloads"
+    let state = stateDir ?? variables.string("MEDIABATCH_STATE_DIR") ?? OutputLayout(root: root).stateDirectory
+    let path = SQLiteJobStore.path(stateDirectory: state)
+    guard FileManager.default.fileExists(atPath: path) else {
+      let shards = ((try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []).filter { $0.hasPrefix("shard-") }.sorted()
+      if stateDir == nil, let first = shards.first {
+        throw ValidationError(
+          "\(root) was exported in shards, each with its own history (\(shards.count) here): mediabatch jobs \(root) --state-dir \(state)/\(first); "
+            + "mediabatch report \(root) sums them")
+      }
+      throw ValidationError("\(root) has no job history (no \(path))")
+    }
     var logger = Logger(label: "mediabatch")
     logger.logLevel = .error
     let store: SQLiteJobStore

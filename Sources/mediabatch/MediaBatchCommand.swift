@@ -13,7 +13,7 @@ struct MediaBatchCommand: AsyncParsableCommand {
     commandName: "mediabatch",
     abstract: "Export every user's media out of Firebase into a verified, per-user folder tree.",
     discussion: "With no Firebase project configured, MediaBatch runs on built-in demo data.",
-    subcommands: [RunCommand.self, ServeCommand.self, InspectCommand.self, VerifyCommand.self, JobsCommand.self],
+    subcommands: [RunCommand.self, ServeCommand.self, InspectCommand.self, VerifyCommand.self, JobsCommand.self, ReportCommand.self],
     defaultSubcommand: RunCommand.self
   )
 

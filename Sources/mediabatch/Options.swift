@@ -63,7 +63,14 @@ struct ExportOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Export only shard i of n (default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT, or JOB_COMPLETION_INDEX with MEDIABATCH_SHARD_COUNT).",
+      "Where the job store and the lock live, on a local disk (env MEDIABATCH_STATE_DIR; default <output>/.mediabatch, or <output>/.mediabatch/shard-<i>-of-<n> for a shard).",
+      valueName: "dir"))
+  var stateDir: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Export only shard i of n (default from CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT, BATCH_TASK_INDEX/BATCH_TASK_COUNT, or JOB_COMPLETION_INDEX with MEDIABATCH_SHARD_COUNT).",
       valueName: "i/n"
     )
   )

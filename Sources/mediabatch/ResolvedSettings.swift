@@ -18,6 +18,9 @@ struct ResolvedSettings {
 
   var source: Source
   var outputDirectory: String
+  /// Where the job store and the lock live: `--state-dir`, else the output folder's `.mediabatch` (a shard's own
+  /// folder inside it, for a sharded run).
+  var stateDirectory: String
   var concurrency: Int
   var logLevel: Logger.Level
   var shard: Shard?
@@ -91,6 +94,7 @@ struct ResolvedSettings {
       throw ValidationError("the slice threshold must be from 0 to 1048576 MiB, not \(sliceThresholdMib)")
     }
     outputDirectory = export?.output ?? value("MEDIABATCH_OUTPUT_DIR") ?? file.output ?? "downloads"
+    stateDirectory = Self.stateDirectory(export?.stateDir ?? value("MEDIABATCH_STATE_DIR"), output: outputDirectory, shard: shard)
     concurrency = try export?.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
     if let levelText = options.logLevel ?? value("MEDIABATCH_LOG_LEVEL") {
@@ -114,13 +118,15 @@ struct ResolvedSettings {
     return settings
   }
 
-  /// `--shard`, else the index and count a Cloud Run Job or a Kubernetes Indexed Job gives each task.
+  /// `--shard`, else the index and count a Cloud Run Job, a Cloud Batch job or a Kubernetes Indexed Job gives each task.
   static func shard(_ flag: String?, environment value: (String) -> String?) throws -> Shard? {
     if let flag {
       guard let shard = Shard(flag) else { throw ValidationError("--shard must be i/n with 0 ≤ i < n, not \(flag)") }
       return shard
     }
-    let pairs = [("CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT"), ("JOB_COMPLETION_INDEX", "MEDIABATCH_SHARD_COUNT")]
+    let pairs = [
+      ("CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT"), ("BATCH_TASK_INDEX", "BATCH_TASK_COUNT"), ("JOB_COMPLETION_INDEX", "MEDIABATCH_SHARD_COUNT"),
+    ]
     for (indexName, countName) in pairs {
       guard let indexText = value(indexName), let countText = value(countName) else { continue }
       guard let index = Int(indexText), let count = Int(countText), let shard = Shard(index: index, count: count) else {
@@ -177,52 +183,6 @@ struct ResolvedSettings {
     var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = logLevel
     return logger
-  }
-
-  /// Makes this process the only one exporting into the output folder, for as long as the lock lives.
-  func lockOutput(command: String) throws -> OutputLock {
-    do {
-      return try OutputLock(root: outputDirectory, command: command)
-    } catch let busy as OutputLock.Busy {
-      throw ValidationError(busy.description)
-    }
-  }
-
-  /// Opens the output folder's job store (the lock must be held) and marks the jobs it shows running, whose process
-  /// died, as interrupted. Returns the store and those jobs.
-  func openJobStore(logger: Logger) throws -> (SQLiteJobStore, interrupted: [JobSummary]) {
-    do {
-      let store = try SQLiteJobStore.open(outputRoot: outputDirectory, logger: logger)
-      return (store, try store.markInterruptedJobs())
-    } catch let error as SQLiteJobStore.OpenError {
-      throw ValidationError(error.description)
-    }
-  }
-
-  /// Creates the output folder and proves it is writable, before any job starts.
-  func checkOutputIsWritable() throws {
-    var folder = outputDirectory.hasPrefix("/") ? "" : "."
-    for component in outputDirectory.split(separator: "/") + [Substring(OutputLayout.stateFolderName)] {
-      folder += "/" + component
-      if mkdir(folder, 0o755) != 0 {
-        let code = errno
-        guard code == EEXIST else { throw RunFailure.system("cannot create the output folder \(Self.shown(folder))", errno: code) }
-        var status = stat()
-        guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
-          throw RunFailure("cannot use \(Self.shown(folder)) as the output folder: it exists and is not a folder")
-        }
-      }
-    }
-    let probe = folder + "/write-check"
-    let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw RunFailure.system("cannot write in the output folder \(Self.shown(outputDirectory))", errno: errno) }
-    close(fd)
-    unlink(probe)
-  }
-
-  /// A path as given, without the "./" a relative path is walked with.
-  private static func shown(_ path: String) -> String {
-    path.hasPrefix("./") ? String(path.dropFirst(2)) : path
   }
 }
 

@@ -68,8 +68,10 @@ struct RunCommand: AsyncParsableCommand {
     let runtime = try await settings.makeRuntime(jobStore: jobStore, logger: logger)
     let engine = runtime.engine
     let jobId: String
+    var record: RunRecord?
     do {
-      jobId = try await runJob(engine, resumes: interrupted.last?.jobId, retrying: retried, credentials: runtime.credentials, logger: logger)
+      (jobId, record) = try await runJob(
+        engine, resumes: interrupted.last?.jobId, retrying: retried, credentials: runtime.credentials, logger: logger)
     } catch {
       await runtime.shutdown()
       throw error
@@ -81,6 +83,10 @@ struct RunCommand: AsyncParsableCommand {
     let report = RunReport(
       snapshot: snapshot, output: output, failedUsers: await unsuccessfulUsers(jobStore, jobId: jobId),
       failureReason: engine.currentSummary()?.failureReason)
+    if var record {
+      record.finish(report)
+      writeRecord(record, root: engine.layout.root, shard: engine.defaults.shard, logger: logger)
+    }
     if json {
       print(try report.json())
     } else {
@@ -112,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
     retrying: String?,
     credentials: String?,
     logger: Logger
-  ) async throws -> String {
+  ) async throws -> (String, RunRecord?) {
     // Trapped before the job starts (and says so), so a Ctrl-C from then on stops it rather than killing the process.
     let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
     var jobSettings = engine.defaults
@@ -123,6 +129,12 @@ struct RunCommand: AsyncParsableCommand {
     if !kinds.isEmpty { jobSettings.kinds = Set(kinds.map(MediaKind.init)) }
 
     let jobId = try engine.start(jobSettings)
+    // A full run of the export (or of its shard) leaves a record `mediabatch report` reads; a partial one does not.
+    var record: RunRecord?
+    if !dryRun, retrying == nil, jobSettings.users == nil, jobSettings.kinds == nil {
+      record = RunRecord(jobId: jobId, shard: jobSettings.shard, startedAt: Date())
+      record.map { writeRecord($0, root: engine.layout.root, shard: jobSettings.shard, logger: logger) }
+    }
     let grace = jobSettings.stopGracePeriod.components.seconds
     engine.finishAfterCurrentJob()
     let output = URL(fileURLWithPath: engine.layout.root).standardizedFileURL.path
@@ -162,7 +174,15 @@ struct RunCommand: AsyncParsableCommand {
       group.cancelAll()
     }
     reporter.finish()
-    return jobId
+    return (jobId, record)
+  }
+
+  private func writeRecord(_ record: RunRecord, root: String, shard: Shard?, logger: Logger) {
+    do {
+      try record.write(root: root, shard: shard)
+    } catch {
+      logger.warning("the run record could not be written: \(error)")
+    }
   }
 
   /// The users that failed or stopped, for the report (the first thousand of each).

@@ -99,7 +99,7 @@ public struct FirestoreClient: Sendable {
   // MARK: - Transport
 
   /// POSTs `body` and feeds every element of the streamed JSON array answer to `handle` as it completes.
-  private func streamArray(path: String, body: [UInt8], _ handle: (JSONValue) throws -> Void) async throws {
+  func streamArray(path: String, body: [UInt8], _ handle: (JSONValue) throws -> Void) async throws {
     let url = baseURL + path
     var request = HTTPClientRequest(url: url)
     request.method = .POST

@@ -28,4 +28,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(index)/\(count)" }
+
+  /// `shard-<i>-of-<n>`: the name of the shard's own state folder and run record.
+  public var folderName: String { "shard-\(index)-of-\(count)" }
 }
