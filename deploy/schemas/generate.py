@@ -14,10 +14,9 @@ resource schemas into a JSON Schema (draft 2020-12):
 - a few constraints the reference states in prose (``Required.``, ranges, "only one … is supported") are added by
   hand in OVERLAYS below, each with a note.
 
-    python3 deploy/schemas/generate.py           # rewrite the schema files
-    python3 deploy/schemas/generate.py --check [DIR]
-                                                 # exit 1 if a schema file (here, or in DIR) differs from what it
-                                                 # would write
+    deploy/.venv/bin/python deploy/schemas/generate.py           # rewrite the schema files
+    deploy/.venv/bin/python deploy/schemas/generate.py --check [DIR]
+        # exit 1 if a schema file (here, or in DIR) differs from what it would write
 
 The discovery documents come from the google-api-python-client pinned in deploy/requirements-nodeps.txt, installed
 without its dependencies (only its data files are read; the package is never imported).
@@ -219,7 +218,7 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(text, encoding="utf-8")
     if stale:
-        print(f"generate.py: not what the discovery documents give (run deploy/schemas/generate.py): {', '.join(stale)}")
+        print(f"generate.py: not what the discovery documents give (rerun generate.py): {', '.join(stale)}")
         return 1
     return 0
 
