@@ -47,7 +47,7 @@ struct MediaBatchCommand: AsyncParsableCommand {
       print(fullMessage(for: error))
       terminate(0)
     } catch {
-      Terminal.writeError("mediabatch: " + describe(error))
+      Terminal.writeError("mediabatch: " + describe(error), severity: "ERROR")
       terminate(2)
     }
   }

@@ -39,6 +39,13 @@ struct SourceOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
+      "text, or json: one Cloud Logging structured line per record on standard error (env MEDIABATCH_LOG_FORMAT; default json when standard error is not a terminal on Cloud Run, Cloud Batch or Kubernetes, text otherwise).",
+      valueName: "format"))
+  var logFormat: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
       "HTTP over TLS to Google: 1.1 (a connection per download in flight) or 2 (every download to a host on one multiplexed connection) (env MEDIABATCH_HTTP_VERSION; default 1.1).",
       valueName: "version")
   )
@@ -46,6 +53,9 @@ struct SourceOptions: ParsableArguments {
 
   func validate() throws {
     if let demoUsers, demoUsers < 0 { throw ValidationError("--demo-users must be 0 or more, not \(demoUsers)") }
+    if let logFormat, LogFormat(rawValue: logFormat.lowercased()) == nil {
+      throw ValidationError("--log-format must be text or json, not \(logFormat)")
+    }
     if let source, !["demo", "firebase"].contains(source) {
       throw ValidationError("--source must be firebase or demo, not \(source)")
     }

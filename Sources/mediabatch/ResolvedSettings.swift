@@ -23,6 +23,7 @@ struct ResolvedSettings {
   var stateDirectory: String
   var concurrency: Int
   var logLevel: Logger.Level
+  var logFormat = LogFormat.text
   var shard: Shard?
   /// Keep bytes no hash can check, marked unverified, instead of failing the item.
   var allowUnverified = false
@@ -97,6 +98,13 @@ struct ResolvedSettings {
     stateDirectory = Self.stateDirectory(export?.stateDir ?? value("MEDIABATCH_STATE_DIR"), output: outputDirectory, shard: shard)
     concurrency = try export?.concurrency ?? integer("MEDIABATCH_CONCURRENCY") ?? file.concurrency ?? 32
     guard (1...1_024).contains(concurrency) else { throw ValidationError("the concurrency must be between 1 and 1024, not \(concurrency)") }
+    do {
+      logFormat = try LogFormat.resolve(options.logFormat, environment: variables, standardErrorIsTerminal: Terminal.standardErrorIsTerminal)
+    } catch {
+      throw ValidationError("\(error)")
+    }
+    StructuredLog.configure(logFormat)
+    StructuredLog.setLabel("shard", shard.map { "\($0)" })
     if let levelText = options.logLevel ?? value("MEDIABATCH_LOG_LEVEL") {
       guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
         throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical; not \(levelText)")
@@ -180,7 +188,8 @@ struct ResolvedSettings {
   }
 
   func makeLogger(label: String) -> Logger {
-    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    let format = logFormat
+    var logger = Logger(label: label) { format == .json ? StructuredLogHandler(label: $0) as any LogHandler : StreamLogHandler.standardError(label: $0) }
     logger.logLevel = logLevel
     return logger
   }

@@ -129,6 +129,7 @@ struct RunCommand: AsyncParsableCommand {
     if !kinds.isEmpty { jobSettings.kinds = Set(kinds.map(MediaKind.init)) }
 
     let jobId = try engine.start(jobSettings)
+    StructuredLog.setLabel("job_id", jobId)
     // A full run of the export (or of its shard) leaves a record `mediabatch report` reads; a partial one does not.
     var record: RunRecord?
     if !dryRun, retrying == nil, jobSettings.users == nil, jobSettings.kinds == nil {
@@ -152,7 +153,7 @@ struct RunCommand: AsyncParsableCommand {
         logger: logger
       )
     )
-    let reporter = ProgressReporter(engine: engine, interactive: Terminal.standardErrorIsTerminal)
+    let reporter = ProgressReporter(engine: engine, interactive: Terminal.standardErrorIsTerminal && StructuredLog.format == .text)
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await services.run() }
       group.addTask { await reporter.run() }

@@ -10,8 +10,10 @@ import Foundation
 enum Terminal {
   static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-  static func writeError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+  /// A line for people on standard error; with `--log-format json`, a structured line of that severity.
+  static func writeError(_ text: String, severity: String = "NOTICE") {
+    let line = StructuredLog.format == .json ? StructuredLog.line(severity: severity, message: text) : text
+    FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
   /// Replaces the current terminal line.
