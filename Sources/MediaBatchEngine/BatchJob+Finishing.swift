@@ -14,7 +14,8 @@ extension BatchJob {
       failure.fail(JobFailure.diskFull(root: layout.root, error.message), stopping: stop)
     }
     progress.itemFinished(outcome, knownBytes: result.countedBytes, error: record)
-    metrics.itemFinished(outcome)
+    // Items that never ran (unresolved, kept by the plan, cancelled before starting) have no duration.
+    metrics.itemFinished(outcome, seconds: result.seconds > 0 ? result.seconds : nil)
     let finished = FinishedItem(
       jobId: id, userId: user.id, folder: folder, outcome: outcome, stamp: result.stamp, startedAt: result.startedAt,
       seconds: result.seconds

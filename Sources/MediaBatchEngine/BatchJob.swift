@@ -43,7 +43,7 @@ struct BatchJob<Source: UserSource, Store: MediaStore>: Sendable {
     let downloader = tree.map { tree in
       ItemDownloader(
         store: store, retry: settings.retry, allowUnverified: settings.allowUnverified, keepGzip: settings.keepGzip,
-        progress: progress, tree: tree, pool: pool, jobId: id, jobStore: jobStore, slicing: settings.slicing)
+        progress: progress, tree: tree, pool: pool, jobId: id, jobStore: jobStore, metrics: metrics, slicing: settings.slicing)
     }
     // A retry job visits only the users with failures in the job it retries, and fetches only those items.
     var retrying: [String: Set<String>]?

@@ -2,25 +2,31 @@ import CoreMetrics
 import MediaBatchCore
 import Synchronization
 
-/// Every metric the engine records, named in one place. Counters are made once per label set and kept, so
-/// recording one is a dictionary lookup and an atomic add.
-final class EngineMetrics: Sendable {
+/// Every metric the engine records, named in one place. Counters and timers are made once per label set and kept,
+/// so recording one is a dictionary lookup and an atomic add.
+public final class EngineMetrics: Sendable {
   static let items = "mediabatch_items_total"
   static let itemErrors = "mediabatch_item_errors_total"
   static let bytes = "mediabatch_bytes_downloaded_total"
   static let users = "mediabatch_users_total"
   static let jobs = "mediabatch_jobs_total"
   static let retries = "mediabatch_retries_total"
+  /// Seconds from an item's start to its end (histogram), by status: what a download of one file costs.
+  public static let itemDuration = "mediabatch_item_duration_seconds"
+  /// Seconds from asking for an object's bytes to the answer's headers (histogram): the store's latency.
+  public static let timeToFirstByte = "mediabatch_time_to_first_byte_seconds"
 
   private let factory: any MetricsFactory
   private let counters = Mutex<[String: Counter]>([:])
+  private let timers = Mutex<[String: Timer]>([:])
 
   init(factory: any MetricsFactory) {
     self.factory = factory
   }
 
-  func itemFinished(_ outcome: ItemOutcome) {
+  func itemFinished(_ outcome: ItemOutcome, seconds: Double?) {
     counter(Self.items, ("status", outcome.status.rawValue)).increment()
+    if let seconds { timer(Self.itemDuration, ("status", outcome.status.rawValue)).recordSeconds(seconds) }
     if outcome.status == .failed, let code = outcome.error?.code {
       counter(Self.itemErrors, ("code", code.rawValue)).increment()
     }
@@ -38,6 +44,20 @@ final class EngineMetrics: Sendable {
     counter(Self.jobs, ("status", status.rawValue)).increment()
   }
 
+  func firstByte(after duration: Duration) {
+    timer(Self.timeToFirstByte).recordNanoseconds(duration.nanoseconds)
+  }
+
+  private func timer(_ label: String, _ dimensions: (String, String)...) -> Timer {
+    let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+    return timers.withLock { timers in
+      if let timer = timers[key] { return timer }
+      let timer = Timer(label: label, dimensions: dimensions, factory: factory)
+      timers[key] = timer
+      return timer
+    }
+  }
+
   private func counter(_ label: String, _ dimensions: (String, String)...) -> Counter {
     let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
     return counters.withLock { counters in
@@ -46,5 +66,14 @@ final class EngineMetrics: Sendable {
       counters[key] = counter
       return counter
     }
+  }
+}
+
+extension Duration {
+  /// The whole duration in nanoseconds, saturating.
+  var nanoseconds: Int64 {
+    let (seconds, attoseconds) = components
+    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    return overflow ? .max : whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
   }
 }

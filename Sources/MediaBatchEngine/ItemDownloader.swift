@@ -18,6 +18,8 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
   let pool: PoolLimit
   let jobId: String
   let jobStore: any JobStore
+  /// Where time to first byte is recorded.
+  var metrics: EngineMetrics?
   /// Large objects fetched as parallel slices; `nil`: every object as one stream.
   var slicing: Slicing? = nil
 
@@ -266,7 +268,9 @@ struct ItemDownloader<Store: MediaStore>: Sendable {
 
   /// One request: opens the object from where the partial file ends and appends the body to it.
   private func fetch(_ location: ObjectLocation, into transfer: inout Transfer, destination: Destination) async throws -> ObjectInfo {
+    let asked = ContinuousClock.now
     let response = try await store.open(location, offset: transfer.written, generation: transfer.generation)
+    metrics?.firstByte(after: ContinuousClock.now - asked)
     let resuming = transfer.written > 0
     let restartedBytes = try transfer.begin(with: response)
     if transfer.written == 0, !resuming || restartedBytes > 0, let info = transfer.expected, info.generation != nil {

@@ -4,6 +4,9 @@ import Logging
 import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchJobStore
+import MediaBatchServer
+import CoreMetrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -42,7 +45,20 @@ struct RunCommand: AsyncParsableCommand {
   )
   var retryJob: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Serve Prometheus metrics (item durations, time to first byte, Google API calls) at /metrics on this port while the job runs; 0 picks a free one (env MEDIABATCH_METRICS_PORT).",
+      valueName: "port"))
+  var metricsPort: Int?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The address the metrics port listens on (default 127.0.0.1; 0.0.0.0 for a scraper in a cluster).", valueName: "host"))
+  var metricsHost = "127.0.0.1"
+
   func validate() throws {
+    if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0–65535, not \(metricsPort)") }
     if dryRun, retryFailed || retryJob != nil { throw ValidationError("--retry-failed and --retry-job cannot be combined with --dry-run") }
     if retryFailed, retryJob != nil { throw ValidationError("--retry-failed retries the last job with failures, --retry-job a named one: give one") }
   }
@@ -65,13 +81,31 @@ struct RunCommand: AsyncParsableCommand {
     for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "This job")) }
     let retried = try await retriedJob(in: jobStore, output: settings.outputDirectory)
 
-    let runtime = try await settings.makeRuntime(jobStore: jobStore, logger: logger)
+    let environment = EnvironmentValues(variables: ProcessInfo.processInfo.environment)
+    var metricsServer: (any Service)?
+    let factory: any MetricsFactory
+    if let port = try metricsPort ?? environment.integer("MEDIABATCH_METRICS_PORT") {
+      let registry = PrometheusCollectorRegistry()
+      let prometheus = makeMetricsFactory(registry: registry)
+      MetricsSystem.bootstrap(prometheus)
+      factory = prometheus
+      let host = metricsHost
+      metricsServer = buildMetricsApplication(
+        registry: registry, host: host, port: port, token: environment.string("MEDIABATCH_API_TOKEN"), logger: logger
+      ) { port in
+        Terminal.writeError("Metrics on http://\(host):\(port)/metrics")
+      }
+    } else {
+      factory = NOOPMetricsHandler.instance
+    }
+    let runtime = try await settings.makeRuntime(jobStore: jobStore, logger: logger, metrics: factory)
     let engine = runtime.engine
     let jobId: String
     var record: RunRecord?
     do {
       (jobId, record) = try await runJob(
-        engine, resumes: interrupted.last?.jobId, retrying: retried, credentials: runtime.credentials, logger: logger)
+        engine, resumes: interrupted.last?.jobId, retrying: retried, credentials: runtime.credentials, metricsServer: metricsServer,
+        logger: logger)
     } catch {
       await runtime.shutdown()
       throw error
@@ -117,6 +151,7 @@ struct RunCommand: AsyncParsableCommand {
     resumes: String?,
     retrying: String?,
     credentials: String?,
+    metricsServer: (any Service)?,
     logger: Logger
   ) async throws -> (String, RunRecord?) {
     // Trapped before the job starts (and says so), so a Ctrl-C from then on stops it rather than killing the process.
@@ -149,7 +184,8 @@ struct RunCommand: AsyncParsableCommand {
 
     let services = ServiceGroup(
       configuration: ServiceGroupConfiguration(
-        services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)],
+        services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)]
+          + (metricsServer.map { [.init(service: $0)] } ?? []),
         logger: logger
       )
     )

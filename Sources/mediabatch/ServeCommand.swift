@@ -5,6 +5,7 @@ import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchJobStore
 import MediaBatchServer
+import CoreMetrics
 import Prometheus
 
 /// `mediabatch serve`: the job API and the dashboard.
@@ -48,7 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
     let (history, interrupted) = try settings.openJobStore(logger: logger)
     for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "The next job started here")) }
     let registry = PrometheusCollectorRegistry()
-    let runtime = try await settings.makeRuntime(jobStore: history, logger: logger, metrics: PrometheusMetricsFactory(registry: registry))
+    let factory = makeMetricsFactory(registry: registry)
+    // The Google clients record their calls through the process's metrics system.
+    MetricsSystem.bootstrap(factory)
+    let runtime = try await settings.makeRuntime(jobStore: history, logger: logger, metrics: factory)
     let engine = runtime.engine
     do {
       let app = try buildApplication(engine: engine, history: history, configuration: configuration, metrics: registry, logger: logger) {

@@ -21,8 +21,21 @@ public struct GoogleHTTP: Sendable {
     self.userProject = userProject
   }
 
-  /// Sends `request`; a 401 with an OAuth token is answered by refreshing the token and sending once more.
+  /// Sends `request`; a 401 with an OAuth token is answered by refreshing the token and sending once more. The time
+  /// to the answer's headers is recorded by service, method and status.
   public func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+    let started = ContinuousClock.now
+    do {
+      let response = try await send(request, timeout: timeout)
+      APICallMetrics.record(request, status: String(response.status.code), since: started)
+      return response
+    } catch {
+      APICallMetrics.record(request, status: "error", since: started)
+      throw error
+    }
+  }
+
+  private func send(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
     var request = request
     if let userProject { request.headers.replaceOrAdd(name: "x-goog-user-project", value: userProject) }
     switch authorization {
