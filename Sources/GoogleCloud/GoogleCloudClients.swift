@@ -63,8 +63,8 @@ public struct GoogleCloudClients: Sendable {
     var description = "emulators (no credentials)"
 
     if !environment.isFullyEmulated {
-      let credentials = try await ApplicationDefaultCredentials.find(
-        in: environment, impersonation: try impersonation(environment), http: http)
+      let impersonation = try impersonation(environment)
+      let credentials = try await ApplicationDefaultCredentials.find(in: environment, impersonation: impersonation, http: http)
       projectID = projectID ?? credentials.projectID
       userProject = userProject ?? credentials.quotaProject
       authorization = .tokens(TokenCache(source: credentials.source, http: http))
