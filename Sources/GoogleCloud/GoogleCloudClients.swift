@@ -14,12 +14,17 @@ public struct GoogleCloudClients: Sendable {
   /// Says where the credentials came from, for the CLI and the logs (never the secret itself).
   public let credentialsDescription: String
 
-  /// Resolves credentials in the standard order (a key file, gcloud's user login, the metadata server) unless both
-  /// services are emulated, and builds the clients. `connections` sizes the pool of connections per host;
+  /// Resolves credentials in the standard order (a key file, gcloud's user login, the metadata server), and the
+  /// service account to act as, unless both services are emulated, and builds the clients for the project's
+  /// database, billed to the billing project when there is one. `connections` sizes the pool of connections per host;
   /// `readTimeout` ends a request that receives no byte for that long (a slow but moving body is the engine's to judge).
   public static func make(
     environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30), httpVersion: HTTPVersionChoice = .default
   ) async throws -> GoogleCloudClients {
+    try UniverseDomain.require(environment.universeDomain, from: "GOOGLE_CLOUD_UNIVERSE_DOMAIN")
+    if let problem = FirestoreDatabaseID.problem(in: environment.databaseID) {
+      throw FirestoreDatabaseIDError(id: environment.databaseID, problem: problem)
+    }
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections + 4))
     configuration.timeout = .init(connect: .seconds(15), read: readTimeout)
@@ -52,67 +57,54 @@ public struct GoogleCloudClients: Sendable {
 
   private static func make(environment: GoogleCloudEnvironment, http: HTTPClient) async throws -> GoogleCloudClients {
     var projectID = environment.projectID
-    var tokens: TokenCache?
-    var userProject: String?
+    var authorization = GoogleHTTP.Authorization.none
+    // A billing project replaces the quota project the credentials name.
+    var userProject = environment.billingProject
     var description = "emulators (no credentials)"
 
     if !environment.isFullyEmulated {
-      let source: any AccessTokenSource
-      if let file = environment.credentialsFile ?? environment.gcloudCredentialsFile {
-        let bytes: [UInt8]
-        do {
-          bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-          throw CredentialsFileError(file: file, "cannot be read: \(error.localizedDescription)")
-        }
-        switch try GoogleCredentialsFile(json: bytes, file: file) {
-        case .serviceAccount(let key):
-          projectID = projectID ?? key.projectID
-          source = ServiceAccountTokenSource(key: key)
-        case .authorizedUser(let credentials):
-          userProject = credentials.quotaProjectID
-          source = AuthorizedUserTokenSource(credentials: credentials)
-        }
-      } else {
-        let metadata = MetadataServerTokenSource(host: environment.metadataHost)
-        guard await metadata.isAvailable(using: http) else {
-          throw AuthenticationError(
-            "no Google credentials found: set GOOGLE_APPLICATION_CREDENTIALS (or FIREBASE_SERVICE_ACCOUNT_PATH) to a "
-              + "service-account key file, run `gcloud auth application-default login`, or run on Google Cloud"
-          )
-        }
-        source = metadata
-      }
-      tokens = TokenCache(source: source, http: http)
-      description = source.description
+      let impersonation = try impersonation(environment)
+      let credentials = try await ApplicationDefaultCredentials.find(in: environment, impersonation: impersonation, http: http)
+      projectID = projectID ?? credentials.projectID
+      userProject = userProject ?? credentials.quotaProject
+      authorization = .tokens(TokenCache(source: credentials.source, http: http))
+      description = credentials.source.description
     }
+    if let billingProject = environment.billingProject { description += "; requests billed to project \(billingProject)" }
 
     guard let projectID else {
       throw AuthenticationError("no project id: set FIREBASE_PROJECT_ID (or GOOGLE_CLOUD_PROJECT)")
     }
 
-    let firestoreHTTP: GoogleHTTP
-    let firestoreURL: String
+    let firestore: FirestoreClient
     if let host = environment.firestoreEmulatorHost {
-      firestoreHTTP = GoogleHTTP(client: http, authorization: .fixed("Bearer owner"))
-      firestoreURL = "http://\(host)/v1"
+      firestore = FirestoreClient(
+        http: GoogleHTTP(client: http, authorization: .fixed("Bearer owner"), userProject: environment.billingProject),
+        baseURL: "http://\(host)/v1", projectID: projectID, databaseID: environment.databaseID)
     } else {
-      firestoreHTTP = GoogleHTTP(client: http, authorization: tokens.map { .tokens($0) } ?? .none, userProject: userProject)
-      firestoreURL = "https://firestore.googleapis.com/v1"
+      firestore = FirestoreClient(
+        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject), baseURL: environment.endpoints.firestore,
+        projectID: projectID, databaseID: environment.databaseID)
     }
     let storage: CloudStorageClient
     if let url = environment.storageEmulatorURL {
-      storage = CloudStorageClient(http: GoogleHTTP(client: http, authorization: .none), baseURL: url)
+      storage = CloudStorageClient(
+        http: GoogleHTTP(client: http, authorization: .none, userProject: environment.billingProject), baseURL: url,
+        userProject: environment.billingProject)
     } else {
-      storage = CloudStorageClient(http: GoogleHTTP(client: http, authorization: tokens.map { .tokens($0) } ?? .none, userProject: userProject))
+      storage = CloudStorageClient(
+        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject), baseURL: environment.endpoints.storage,
+        userProject: environment.billingProject)
     }
     return GoogleCloudClients(
-      http: http,
-      projectID: projectID,
-      firestore: FirestoreClient(http: firestoreHTTP, baseURL: firestoreURL, projectID: projectID),
-      storage: storage,
-      credentialsDescription: description
-    )
+      http: http, projectID: projectID, firestore: firestore, storage: storage, credentialsDescription: description)
+  }
+
+  /// The service account the environment says to act as, if any.
+  private static func impersonation(_ environment: GoogleCloudEnvironment) throws -> ServiceAccountImpersonation? {
+    guard !environment.impersonatedServiceAccounts.isEmpty else { return nil }
+    return try ServiceAccountImpersonation(
+      chain: environment.impersonatedServiceAccounts, iamCredentialsURL: environment.endpoints.iamCredentials)
   }
 }
 

@@ -1,8 +1,11 @@
 import Toolbox
 
-/// The Google Cloud settings the environment gives, read once: project, credentials file, emulators, bucket.
+/// The Google Cloud settings the environment gives, read once: project, database, credentials file, emulators,
+/// bucket, the project that pays, the service account to act as.
 public struct GoogleCloudEnvironment: Sendable, Hashable {
   public var projectID: String?
+  /// `FIRESTORE_DATABASE`: the Firestore database users and metadata are read from.
+  public var databaseID: String
   /// Named by `FIREBASE_SERVICE_ACCOUNT_PATH` or `GOOGLE_APPLICATION_CREDENTIALS`.
   public var credentialsFile: String?
   /// gcloud's application-default credentials file, when it exists.
@@ -17,23 +20,41 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
   public var metadataHost: String?
   /// `SSL_CERT_FILE`: PEM certificates to trust instead of the system's (a TLS-inspecting proxy, a private emulator).
   public var trustedCertificatesFile: String?
+  /// `MEDIABATCH_BILLING_PROJECT`: the project billed for requests (a requester-pays bucket's downloads, quota); it
+  /// replaces the quota project of gcloud's user credentials.
+  public var billingProject: String?
+  /// `MEDIABATCH_IMPERSONATE_SERVICE_ACCOUNT`, comma-separated: the service account to act as, last; any before it
+  /// form the delegation chain, each allowed to impersonate the next. Empty: act as the credentials found.
+  public var impersonatedServiceAccounts: [String]
+  /// `GOOGLE_CLOUD_UNIVERSE_DOMAIN`: the universe Google's APIs are in; only `googleapis.com` is supported.
+  public var universeDomain: String?
+  /// Where Google's APIs answer: googleapis.com's endpoints, which tests point at stand-ins on loopback.
+  var endpoints = GoogleEndpoints()
 
   public init(
     projectID: String? = nil,
+    databaseID: String = FirestoreDatabaseID.default,
     credentialsFile: String? = nil,
     gcloudCredentialsFile: String? = nil,
     firestoreEmulatorHost: String? = nil,
     storageEmulatorURL: String? = nil,
     storageBucket: String? = nil,
-    metadataHost: String? = nil
+    metadataHost: String? = nil,
+    billingProject: String? = nil,
+    impersonatedServiceAccounts: [String] = [],
+    universeDomain: String? = nil
   ) {
     self.projectID = projectID
+    self.databaseID = databaseID
     self.credentialsFile = credentialsFile
     self.gcloudCredentialsFile = gcloudCredentialsFile
     self.firestoreEmulatorHost = firestoreEmulatorHost
     self.storageEmulatorURL = storageEmulatorURL
     self.storageBucket = storageBucket
     self.metadataHost = metadataHost
+    self.billingProject = billingProject
+    self.impersonatedServiceAccounts = impersonatedServiceAccounts
+    self.universeDomain = universeDomain
   }
 
   /// Reads the variables; `fileExists` decides whether gcloud's well-known file is there.
@@ -43,6 +64,7 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
       return text
     }
     projectID = value("FIREBASE_PROJECT_ID") ?? value("GOOGLE_CLOUD_PROJECT") ?? value("GCLOUD_PROJECT")
+    databaseID = value("FIRESTORE_DATABASE") ?? FirestoreDatabaseID.default
     credentialsFile = value("FIREBASE_SERVICE_ACCOUNT_PATH") ?? value("GOOGLE_APPLICATION_CREDENTIALS")
     let configFolder = value("CLOUDSDK_CONFIG") ?? value("HOME").map { $0 + "/.config/gcloud" }
     if let configFolder, fileExists(configFolder + "/application_default_credentials.json") {
@@ -58,6 +80,14 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
     storageBucket = value("FIREBASE_STORAGE_BUCKET")
     metadataHost = value("GCE_METADATA_HOST") ?? value("GCE_METADATA_ROOT")
     trustedCertificatesFile = value("SSL_CERT_FILE")
+    billingProject = value("MEDIABATCH_BILLING_PROJECT")
+    impersonatedServiceAccounts = Self.serviceAccountChain(value("MEDIABATCH_IMPERSONATE_SERVICE_ACCOUNT"))
+    universeDomain = value("GOOGLE_CLOUD_UNIVERSE_DOMAIN")
+  }
+
+  /// `a@x,b@y,target@z` as a list, blanks dropped.
+  public static func serviceAccountChain(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
   }
 
   /// Whether anything says a Firebase project is meant to be read.
@@ -72,6 +102,7 @@ public struct GoogleCloudEnvironment: Sendable, Hashable {
   public static let variableNames = [
     "FIREBASE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT", "FIREBASE_SERVICE_ACCOUNT_PATH", "GOOGLE_APPLICATION_CREDENTIALS",
     "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_EMULATOR_HOST", "FIREBASE_STORAGE_BUCKET",
+    "FIRESTORE_DATABASE", "MEDIABATCH_BILLING_PROJECT", "MEDIABATCH_IMPERSONATE_SERVICE_ACCOUNT", "GOOGLE_CLOUD_UNIVERSE_DOMAIN",
   ]
 }
 

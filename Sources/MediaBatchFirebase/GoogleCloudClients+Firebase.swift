@@ -24,8 +24,13 @@ extension GoogleCloudClients {
     return FirebaseSource(
       firestore: firestore,
       mapper: mapper,
-      description: "Firebase project \(projectID): collection \(schema.usersCollection)\(where_)"
+      description: "Firebase project \(projectID)\(databaseLabel): collection \(schema.usersCollection)\(where_)"
     )
+  }
+
+  /// `, database <id>` for a named database; nothing for the default one, which every project has.
+  public var databaseLabel: String {
+    firestore.databaseID == FirestoreDatabaseID.default ? "" : ", database \(firestore.databaseID)"
   }
 
   /// Cloud Storage as the engine's object store.

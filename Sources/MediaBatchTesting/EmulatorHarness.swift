@@ -9,6 +9,8 @@ public final class EmulatorHarness: Sendable {
   }
 
   public let projectID: String
+  /// The Firestore database the data set was written to.
+  public let databaseID: String
   public let firestorePort: Int
   public let storagePort: Int
   public let defaultBucket: String
@@ -16,8 +18,11 @@ public final class EmulatorHarness: Sendable {
   public let manifest: Data
   private let processes: [ChildProcess]
 
-  private init(projectID: String, firestorePort: Int, storagePort: Int, defaultBucket: String, manifest: Data, processes: [ChildProcess]) {
+  private init(
+    projectID: String, databaseID: String, firestorePort: Int, storagePort: Int, defaultBucket: String, manifest: Data, processes: [ChildProcess]
+  ) {
     self.projectID = projectID
+    self.databaseID = databaseID
     self.firestorePort = firestorePort
     self.storagePort = storagePort
     self.defaultBucket = defaultBucket
@@ -29,8 +34,11 @@ public final class EmulatorHarness: Sendable {
   public static let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-  /// Starts both emulators and seeds them; `seedArguments` go to `seed.py` (e.g. `--users 1100 --edge-cases`).
-  public static func start(projectID: String = "demo-mediabatch", seedArguments: [String], workDirectory: String) async throws -> EmulatorHarness {
+  /// Starts both emulators and seeds them, the documents into `databaseID`; `seedArguments` go to `seed.py` (e.g.
+  /// `--users 1100 --edge-cases`).
+  public static func start(
+    projectID: String = "demo-mediabatch", databaseID: String = "(default)", seedArguments: [String], workDirectory: String
+  ) async throws -> EmulatorHarness {
     let scripts = repositoryRoot + "/scripts/emulators"
     let python = repositoryRoot + "/.venv/bin/python"
     guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -51,14 +59,14 @@ public final class EmulatorHarness: Sendable {
       let seed = try await ChildProcess.run(
         python,
         [
-          scripts + "/seed.py", "--project", projectID, "--firestore", "127.0.0.1:\(firestorePort)",
+          scripts + "/seed.py", "--project", projectID, "--database", databaseID, "--firestore", "127.0.0.1:\(firestorePort)",
           "--storage", "http://127.0.0.1:\(storagePort)", "--bucket", bucket, "--manifest", manifestPath,
         ] + seedArguments
       )
       guard seed.status == 0 else { throw Failure(description: "seeding failed (\(seed.status)): \(seed.error)") }
       let manifest = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
       return EmulatorHarness(
-        projectID: projectID, firestorePort: firestorePort, storagePort: storagePort, defaultBucket: bucket,
+        projectID: projectID, databaseID: databaseID, firestorePort: firestorePort, storagePort: storagePort, defaultBucket: bucket,
         manifest: manifest, processes: started
       )
     } catch {
@@ -71,7 +79,10 @@ public final class EmulatorHarness: Sendable {
   /// The variables that point MediaBatch at these emulators.
   public var environment: [String: String] {
     var environment = ProcessInfo.processInfo.environment
-    for name in ["GOOGLE_APPLICATION_CREDENTIALS", "FIREBASE_SERVICE_ACCOUNT_PATH", "MEDIABATCH_SOURCE", "MEDIABATCH_API_TOKEN"] {
+    for name in [
+      "GOOGLE_APPLICATION_CREDENTIALS", "FIREBASE_SERVICE_ACCOUNT_PATH", "MEDIABATCH_SOURCE", "MEDIABATCH_API_TOKEN", "FIRESTORE_DATABASE",
+      "MEDIABATCH_BILLING_PROJECT", "MEDIABATCH_IMPERSONATE_SERVICE_ACCOUNT", "GOOGLE_CLOUD_UNIVERSE_DOMAIN",
+    ] {
       environment[name] = nil
     }
     environment["FIREBASE_PROJECT_ID"] = projectID

@@ -31,7 +31,7 @@ struct InspectCommand: AsyncParsableCommand {
       throw error
     }
     try? await clients.http.shutdown()
-    print(Self.text(report, project: clients.projectID, schema: schema, bucket: bucket))
+    print(Self.text(report, project: clients.projectID + clients.databaseLabel, schema: schema, bucket: bucket))
   }
 
   static func text(_ report: FirebaseInspector.Report, project: String, schema: FirebaseSchema, bucket: String?) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GoogleCloud
 import MediaBatchCore
 import Toolbox
 
@@ -26,6 +27,22 @@ struct SourceOptions: ParsableArguments {
 
   @Option(name: .long, help: ArgumentHelp("Firestore collection of users (default email_users).", valueName: "name"))
   var usersCollection: String?
+
+  @Option(name: .long, help: ArgumentHelp("Firestore database to read (env FIRESTORE_DATABASE; default (default)).", valueName: "id"))
+  var database: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Project billed for every request, as requester-pays buckets need (env MEDIABATCH_BILLING_PROJECT).", valueName: "id"))
+  var billingProject: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Act as this service account, with the credentials found as the ones that ask; a comma-separated list is a delegation chain ending with it (env MEDIABATCH_IMPERSONATE_SERVICE_ACCOUNT).",
+      valueName: "email"))
+  var impersonateServiceAccount: String?
 
   @Option(name: .long, help: ArgumentHelp("Users in the demo data (env MEDIABATCH_DEMO_USERS; default 100).", valueName: "n"))
   var demoUsers: Int?
@@ -58,6 +75,15 @@ struct SourceOptions: ParsableArguments {
     }
     if let source, !["demo", "firebase"].contains(source) {
       throw ValidationError("--source must be firebase or demo, not \(source)")
+    }
+    if let database, let problem = FirestoreDatabaseID.problem(in: database) { throw ValidationError("--database: \(problem)") }
+    if let billingProject, let problem = ResolvedSettings.problem(inProjectID: billingProject) {
+      throw ValidationError("--billing-project: \(problem)")
+    }
+    if let impersonateServiceAccount,
+      let problem = ServiceAccountImpersonation.problem(inChain: GoogleCloudEnvironment.serviceAccountChain(impersonateServiceAccount))
+    {
+      throw ValidationError("--impersonate-service-account: \(problem)")
     }
   }
 }

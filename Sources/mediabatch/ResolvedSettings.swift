@@ -47,9 +47,7 @@ struct ResolvedSettings {
     func integer(_ name: String) throws -> Int? { try variables.integer(name) }
     let file = try SettingsFile.load(options.config)
 
-    var google = GoogleCloudEnvironment(environment: environment) { FileManager.default.fileExists(atPath: $0) }
-    if let project = options.project ?? file.project, options.project != nil || google.projectID == nil { google.projectID = project }
-    if let bucket = options.bucket ?? file.bucket, options.bucket != nil || google.storageBucket == nil { google.storageBucket = bucket }
+    let google = Self.googleEnvironment(options, file: file, environment: environment)
 
     let sourceName = options.source ?? value("MEDIABATCH_SOURCE") ?? file.source ?? (google.isConfigured ? "firebase" : "demo")
     switch sourceName {
@@ -68,6 +66,7 @@ struct ResolvedSettings {
             + "or FIRESTORE_EMULATOR_HOST and STORAGE_EMULATOR_HOST for emulators; or use --source demo"
         )
       }
+      try Self.check(google)
       var schema = file.schema ?? FirebaseSchema()
       if let collection = options.usersCollection { schema.usersCollection = collection }
       source = .firebase(google, schema)

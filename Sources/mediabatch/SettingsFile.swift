@@ -11,13 +11,16 @@ struct SettingsFile: Decodable {
   var concurrency: Int?
   var project: String?
   var bucket: String?
+  var database: String?
+  var billingProject: String?
   var demoUsers: Int?
   var schema: FirebaseSchema?
 
   static let defaultPath = "mediabatch.yaml"
 
   private enum CodingKeys: String, CodingKey, CaseIterable {
-    case source, output, concurrency, project, bucket
+    case source, output, concurrency, project, bucket, database
+    case billingProject = "billing_project"
     case demoUsers = "demo_users"
     case schema
   }
@@ -34,6 +37,8 @@ struct SettingsFile: Decodable {
     concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency)
     project = try container.decodeIfPresent(String.self, forKey: .project)
     bucket = try container.decodeIfPresent(String.self, forKey: .bucket)
+    database = try container.decodeIfPresent(String.self, forKey: .database)
+    billingProject = try container.decodeIfPresent(String.self, forKey: .billingProject)
     demoUsers = try container.decodeIfPresent(Int.self, forKey: .demoUsers)
     schema = try container.decodeIfPresent(FirebaseSchema.self, forKey: .schema)
   }

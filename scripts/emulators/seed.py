@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds the Firestore and storage emulators with a MediaBatch data set, over their REST APIs.
 
-    seed.py --project demo-mediabatch [--users 1200] [--objects-per-user 3] [--size mixed|BYTES] [--edge-cases]
+    seed.py --project demo-mediabatch [--database ID] [--users 1200] [--objects-per-user 3] [--size mixed|BYTES] [--edge-cases]
             [--manifest out.json] [--reset] [--verify]
 
 Firestore (FIRESTORE_EMULATOR_HOST or --firestore host:port): users in `email_users` (fields `email`, `imageIds`,
@@ -191,7 +191,7 @@ class DataSet:
         self.args = args
         self.project = args.project
         self.rng = random.Random(args.seed)
-        self.root = "projects/{}/databases/(default)/documents".format(self.project)
+        self.root = "projects/{}/databases/{}/documents".format(self.project, args.database)
         self.documents = []  # (collection, doc_id, fields)
         self.objects = {}  # (bucket, name) -> (size, content_type)
         self.gzip_objects = set()  # (bucket, name) stored gzip-compressed with Content-Encoding: gzip
@@ -446,8 +446,8 @@ def content_for(seed, bucket, name, size):
 
 def seed_firestore(args, data, firestore):
     if args.reset:
-        firestore.json("DELETE", "/emulator/v1/projects/{}/databases/(default)/documents".format(args.project))
-    path = "/v1/projects/{}/databases/(default)/documents:commit".format(args.project)
+        firestore.json("DELETE", "/emulator/v1/projects/{}/databases/{}/documents".format(args.project, args.database))
+    path = "/v1/projects/{}/databases/{}/documents:commit".format(args.project, args.database)
     # Metadata documents first, users last, so a reader that starts early sees complete users.
     ordered = sorted(data.documents, key=lambda doc: doc[0] == "email_users")
     writes = [{"update": {"name": "{}/{}/{}".format(data.root, c, d), "fields": f}} for c, d, f in ordered]
@@ -522,6 +522,7 @@ def verify_storage(args, data, storage, digests):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", required=True, help="Firestore project id (e.g. demo-mediabatch)")
+    parser.add_argument("--database", default="(default)", help="Firestore database id (default: (default))")
     parser.add_argument("--firestore", default=os.environ.get("FIRESTORE_EMULATOR_HOST"),
                         help="host:port (default: FIRESTORE_EMULATOR_HOST)")
     parser.add_argument("--storage", default=os.environ.get("STORAGE_EMULATOR_HOST"),
@@ -610,6 +611,7 @@ def main(argv=None):
         manifest = {
             "format": 1,
             "project": args.project,
+            "database": args.database,
             "firestore_emulator_host": "{}:{}".format(firestore.host, firestore.port),
             "storage_emulator_host": storage.base,
             "default_bucket": args.bucket,

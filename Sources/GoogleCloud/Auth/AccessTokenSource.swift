@@ -19,9 +19,14 @@ public struct AccessToken: Sendable, Hashable {
 
   /// A token from a token endpoint's answer, replaced 3 min 45 s before it expires, as Google's own clients do.
   init(_ response: OAuthTokenResponse, receivedAt: ContinuousClock.Instant = .now) {
-    let lifetime = Duration.seconds(max(0, response.expiresIn))
+    self.init(value: response.accessToken, lifetime: .seconds(max(0, response.expiresIn)), receivedAt: receivedAt)
+  }
+
+  /// A token valid for `lifetime` from `receivedAt`, replaced 3 min 45 s before it expires (halfway through a
+  /// lifetime shorter than 7 min 30 s).
+  init(value: String, lifetime: Duration, receivedAt: ContinuousClock.Instant) {
     let margin = min(Duration.seconds(225), lifetime / 2)
-    self.init(value: response.accessToken, refreshAt: receivedAt + lifetime - margin)
+    self.init(value: value, refreshAt: receivedAt + lifetime - margin)
   }
 
   func isFresh(at now: ContinuousClock.Instant) -> Bool {

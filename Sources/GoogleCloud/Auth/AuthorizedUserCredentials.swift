@@ -6,6 +6,8 @@ public struct AuthorizedUserCredentials: Sendable, Hashable, CustomStringConvert
   /// Sent as `x-goog-user-project`; without it, user credentials may hit another project's quota.
   public var quotaProjectID: String?
   public var tokenURI: String
+  /// `googleapis.com` unless the file names another universe.
+  public var universeDomain = UniverseDomain.googleapis
 
   public init(
     clientID: String, clientSecret: String, refreshToken: String, quotaProjectID: String? = nil,
@@ -30,6 +32,7 @@ public struct AuthorizedUserCredentials: Sendable, Hashable, CustomStringConvert
     self.refreshToken = try fields.required("refresh_token")
     self.quotaProjectID = try fields.optional("quota_project_id")
     self.tokenURI = try fields.tokenURI()
+    self.universeDomain = try fields.universeDomain()
   }
 
   public var description: String {

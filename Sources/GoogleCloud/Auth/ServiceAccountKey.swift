@@ -29,19 +29,19 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible, CustomReflec
     self.clientEmail = try fields.required("client_email")
     self.clientID = try fields.optional("client_id")
     self.tokenURI = try fields.tokenURI()
-    self.universeDomain = try fields.optional("universe_domain") ?? "googleapis.com"
-    self.signingKey = try Self.loadKey(try fields.required("private_key"), file: fields.file)
+    self.universeDomain = try fields.universeDomain()
+    self.signingKey = try Self.loadKey(try fields.required("private_key"), fields: fields)
   }
 
   /// Loads a PEM key (PKCS#8 `BEGIN PRIVATE KEY` or PKCS#1 `BEGIN RSA PRIVATE KEY`).
-  private static func loadKey(_ pem: String, file: String) throws(CredentialsFileError) -> _RSA.Signing.PrivateKey {
+  private static func loadKey(_ pem: String, fields: CredentialsFields) throws(CredentialsFileError) -> _RSA.Signing.PrivateKey {
     if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) { return key }
     // A key copied through an environment variable often carries literal "\n" pairs instead of line breaks.
     if pem.contains("\\n"), let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem.replacing("\\n", with: "\n")) {
       return key
     }
     let hint = pem.contains("BEGIN") ? "cannot be loaded as an RSA private key of at least 2048 bits" : "is not a PEM private key"
-    throw CredentialsFileError(file: file, field: "private_key", hint)
+    throw fields.error("private_key", hint)
   }
 
   public var description: String {

@@ -11,7 +11,7 @@ public struct FirestoreClient: Sendable {
   public let databaseID: String
   var retries = RetrySchedule()
 
-  public init(http: GoogleHTTP, baseURL: String, projectID: String, databaseID: String = "(default)") {
+  public init(http: GoogleHTTP, baseURL: String, projectID: String, databaseID: String = FirestoreDatabaseID.default) {
     self.http = http
     self.baseURL = baseURL
     self.projectID = projectID
@@ -22,6 +22,12 @@ public struct FirestoreClient: Sendable {
   public var documentsRoot: String { "projects/\(projectID)/databases/\(databaseID)/documents" }
 
   public func documentName(collection: String, id: String) -> String { documentsRoot + "/" + collection + "/" + id }
+
+  /// Refuses a document name from another project or database: a cursor there is refused by Firestore, and a
+  /// name there in a `batchGet` may be answered as missing, which would turn metadata into `metadata_missing`.
+  func requireInDatabase(_ name: String) throws(FirestoreDatabaseMismatch) {
+    guard name.hasPrefix(documentsRoot + "/") else { throw FirestoreDatabaseMismatch(name: name, documentsRoot: documentsRoot) }
+  }
 
   // MARK: - Reading a collection
 
@@ -40,6 +46,7 @@ public struct FirestoreClient: Sendable {
       query.set("select", .object(JSONObject(["fields": .array(paths)])))
     }
     if let after {
+      try requireInDatabase(after)
       query.set("startAt", .object(JSONObject(["values": .array([.object(JSONObject(["referenceValue": .string(after)]))]), "before": .bool(false)])))
     }
     let body = JSONValue.object(JSONObject(["structuredQuery": .object(query)])).serializedBytes()
@@ -80,11 +87,12 @@ public struct FirestoreClient: Sendable {
   public func documents(named names: [String]) async throws -> [String: FirestoreDocument?] {
     var results: [String: FirestoreDocument?] = [:]
     let unique = Array(Set(names))
+    for name in unique { try requireInDatabase(name) }
     try await retries.run(isRetryable: Self.isRetryable, retryAfter: Self.retryAfter) {
       let remaining = unique.filter { results[$0] == nil }
       guard !remaining.isEmpty else { return }
       let body = JSONValue.object(JSONObject(["documents": .array(remaining.map { .string($0) })])).serializedBytes()
-      try await streamArray(path: "/projects/\(projectID)/databases/\(databaseID)/documents:batchGet", body: body) { element in
+      try await streamArray(path: "/\(documentsRoot):batchGet", body: body) { element in
         let response = try BatchGetResponse(json: element)
         switch response.result {
         case .found(let document): results[document.name] = .some(document)
@@ -154,6 +162,15 @@ public struct FirestoreClient: Sendable {
   static func retryAfter(_ error: any Error) -> Duration? {
     (error as? GoogleAPIError)?.retryAfter
   }
+}
+
+/// A document name handed to a client of another project or database.
+public struct FirestoreDatabaseMismatch: Error, Sendable, Hashable, CustomStringConvertible {
+  public var name: String
+  /// `projects/{p}/databases/{d}/documents` of the client that was asked.
+  public var documentsRoot: String
+
+  public var description: String { "the document \(name) is not in the database being read (\(documentsRoot))" }
 }
 
 /// Field paths as a structured query writes them: a segment that is not a plain identifier goes in backticks.

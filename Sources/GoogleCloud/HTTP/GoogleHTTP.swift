@@ -12,7 +12,8 @@ public struct GoogleHTTP: Sendable {
 
   public let client: HTTPClient
   public let authorization: Authorization
-  /// Sent as `x-goog-user-project`, for user credentials that bill a quota project.
+  /// Sent as `x-goog-user-project`: the project billed and charged quota for the calls (the billing project, else
+  /// the quota project of user credentials).
   public let userProject: String?
 
   public init(client: HTTPClient, authorization: Authorization, userProject: String? = nil) {

@@ -9,11 +9,22 @@ public struct CloudStorageClient: Sendable {
   public let baseURL: String
   /// How long one request may take, body included.
   public var timeout: TimeAmount
+  /// The project billed for every request (`userProject=`): required by requester-pays buckets.
+  public let userProject: String?
 
-  public init(http: GoogleHTTP, baseURL: String = "https://storage.googleapis.com", timeout: TimeAmount = .minutes(30)) {
+  public init(
+    http: GoogleHTTP, baseURL: String = "https://storage.googleapis.com", timeout: TimeAmount = .minutes(30), userProject: String? = nil
+  ) {
     self.http = http
     self.baseURL = baseURL
     self.timeout = timeout
+    self.userProject = userProject
+  }
+
+  /// The URL of a JSON API path (with its query, if any), with `userProject` added when there is one.
+  func url(_ path: String) -> String {
+    guard let userProject else { return baseURL + path }
+    return baseURL + path + (path.contains("?") ? "&" : "?") + "userProject=" + PercentEncoding.encode(userProject)
   }
 
   /// An object's bytes as they are answered, and what the answer declares about the whole object.
@@ -38,7 +49,7 @@ public struct CloudStorageClient: Sendable {
     if let problem = StorageObjectName.problem(inBucket: object.bucket) ?? StorageObjectName.problem(inObject: object.name) {
       throw .invalidName(object, problem)
     }
-    var request = HTTPClientRequest(url: baseURL + StorageObjectName.mediaPath(object, generation: generation))
+    var request = HTTPClientRequest(url: url(StorageObjectName.mediaPath(object, generation: generation)))
     // Ask for the stored bytes as they are: a gzip-encoded object then arrives compressed, exactly as hashed, and
     // a range means what it says (a transcoded answer ignores ranges and carries no usable hash).
     request.headers.add(name: "Accept-Encoding", value: "gzip")
@@ -103,7 +114,7 @@ public struct CloudStorageClient: Sendable {
   }
 
   private func metadata(of object: StorageObjectID, fields: String) async throws(CloudStorageError) -> [UInt8] {
-    try await get(baseURL + StorageObjectName.metadataPath(object) + "?fields=" + PercentEncoding.encode(fields), about: object)
+    try await get(url(StorageObjectName.metadataPath(object) + "?fields=" + PercentEncoding.encode(fields)), about: object)
   }
 
   /// A JSON API resource's bytes; any answer but 200 is an error about `object`.
@@ -130,10 +141,10 @@ public struct CloudStorageClient: Sendable {
   ) async throws(CloudStorageError) -> (objects: [(name: String, generation: String)], nextPageToken: String?) {
     let listed = StorageObjectID(bucket: bucket, name: prefix)
     if let problem = StorageObjectName.problem(inBucket: bucket) { throw .invalidName(listed, problem) }
-    var url = baseURL + "/storage/v1/b/" + PercentEncoding.encode(bucket) + "/o?prefix=" + PercentEncoding.encode(prefix)
+    var path = "/storage/v1/b/" + PercentEncoding.encode(bucket) + "/o?prefix=" + PercentEncoding.encode(prefix)
       + "&fields=" + PercentEncoding.encode("items(name,generation),nextPageToken") + "&maxResults=1000"
-    if let pageToken { url += "&pageToken=" + PercentEncoding.encode(pageToken) }
-    let body = try await get(url, about: listed, limit: 4 * 1024 * 1024)
+    if let pageToken { path += "&pageToken=" + PercentEncoding.encode(pageToken) }
+    let body = try await get(url(path), about: listed, limit: 4 * 1024 * 1024)
     guard let json = try? JSONValue(parsing: body), json.objectValue != nil else {
       throw .unreadableResource("the listing of gs://\(bucket)/\(prefix)* is not a JSON object")
     }
@@ -149,7 +160,7 @@ public struct CloudStorageClient: Sendable {
 
   /// Whether a bucket exists. A 403 counts as existing: the bucket is there, only its metadata is not readable.
   public func bucketExists(_ bucket: String) async throws -> Bool {
-    var request = HTTPClientRequest(url: baseURL + "/storage/v1/b/" + PercentEncoding.encode(bucket))
+    var request = HTTPClientRequest(url: url("/storage/v1/b/" + PercentEncoding.encode(bucket)))
     request.method = .GET
     let response = try await http.execute(request, timeout: .seconds(30))
     _ = try? await response.body.collect(upTo: 256 * 1024)
