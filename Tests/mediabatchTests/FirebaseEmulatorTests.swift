@@ -110,6 +110,16 @@ struct FirebaseEmulatorTests {
       let results = try await ChildProcess.run("/usr/bin/curl", ["-s", base + "/batch-process-results?status=failed&limit=1000"])
       let json = try #require(try JSONSerialization.jsonObject(with: Data(results.output.utf8)) as? [String: Any])
       #expect(json["total_files_downloaded"] as? Int == exported)
+      // The Google API calls, as histograms by service, method and status.
+      let metrics = try await ChildProcess.run("/usr/bin/curl", ["-s", base + "/metrics"]).output
+      for series in [
+        #"mediabatch_google_api_request_duration_seconds_bucket{service="firestore",method="runQuery",status="200",le="+Inf"}"#,
+        #"mediabatch_google_api_request_duration_seconds_bucket{service="firestore",method="batchGet",status="200",le="+Inf"}"#,
+        #"mediabatch_google_api_request_duration_seconds_count{service="storage",method="objects.get.media",status="200"}"#,
+        #"mediabatch_google_api_request_duration_seconds_count{service="storage",method="objects.get.media",status="404"}"#,
+      ] {
+        #expect(metrics.contains(series), "\(series) is not in /metrics")
+      }
       server.signal(SIGTERM)
       let serverExit = await server.wait()
       #expect(serverExit.status == 0)
