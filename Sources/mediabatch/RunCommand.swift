@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp("The address the metrics port listens on (default 127.0.0.1; 0.0.0.0 for a scraper in a cluster).", valueName: "host"))
-  var metricsHost = "127.0.0.1"
+  var metricsHost: String?
 
   func validate() throws {
     if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0–65535, not \(metricsPort)") }
@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
       let prometheus = makeMetricsFactory(registry: registry)
       MetricsSystem.bootstrap(prometheus)
       factory = prometheus
-      let host = metricsHost
+      let host = metricsHost ?? "127.0.0.1"
       metricsServer = buildMetricsApplication(
         registry: registry, host: host, port: port, token: environment.string("MEDIABATCH_API_TOKEN"), logger: logger
       ) { port in
