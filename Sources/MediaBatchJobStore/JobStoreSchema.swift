@@ -150,9 +150,13 @@ enum JobStoreSchema {
           """
       )
     }
+    // v5: the users of the export, each by its latest result, looked up and searched by id.
+    migrator.registerMigration("v5") { db in
+      try db.execute(sql: "CREATE INDEX users_by_user_id ON users(user_id)")
+    }
     return migrator
   }
 
   /// The newest migration this build knows.
-  static let currentVersion = "v4"
+  static let currentVersion = "v5"
 }

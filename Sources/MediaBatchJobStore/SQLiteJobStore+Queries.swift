@@ -94,3 +94,36 @@ extension SQLiteJobStore: JobHistory {
     return position
   }
 }
+
+extension SQLiteJobStore {
+  /// The latest `users` row of each user (the index on `user_id` makes the grouping a walk of it).
+  private static let latestUsers = """
+    SELECT u.rowid AS position, u.* FROM users u
+    JOIN (SELECT user_id, max(rowid) AS latest FROM users GROUP BY user_id) l ON u.rowid = l.latest
+    """
+
+  public func exportedUsers(matching: String?, cursor: String?, limit: Int) async throws -> StorePage<ExportedUser> {
+    let after = try ExportedUser.userId(after: cursor)
+    return try await writer.read { db in
+      var sql = Self.latestUsers + " WHERE u.user_id > ?"
+      var arguments: StatementArguments = [after ?? ""]
+      if let matching, !matching.isEmpty {
+        sql += " AND (instr(lower(u.user_id), lower(?)) > 0 OR instr(lower(coalesce(u.email, '')), lower(?)) > 0)"
+        arguments += [matching, matching]
+      }
+      sql += " ORDER BY u.user_id LIMIT ?"
+      arguments += [limit + 1]
+      let users = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        ExportedUser(jobId: row[UserRow.Columns.jobId], result: try UserRow(row: row).result)
+      }
+      return StorePage(elements: Array(users.prefix(limit)), nextCursor: users.count > limit ? users[limit - 1].cursor : nil)
+    }
+  }
+
+  public func exportedUser(_ userId: String) async throws -> ExportedUser? {
+    try await writer.read { db in
+      let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE user_id = ? ORDER BY rowid DESC LIMIT 1", arguments: [userId])
+      return try row.map { ExportedUser(jobId: $0[UserRow.Columns.jobId], result: try UserRow(row: $0).result) }
+    }
+  }
+}

@@ -9,4 +9,5 @@ enum APIPaths {
   static let health = "/healthz"
   static let metrics = "/metrics"
   static let openAPI = "/openapi.yaml"
+  static let exportedUsers = "/exports/users"
 }

@@ -53,6 +53,7 @@ func routeTable<Context: RequestContext>(
       idleTimeout: configuration.eventStreamIdleTimeout
     ).endpoints)
   table.add(JobsController(engine: engine, history: history).endpoints)
+  table.add(ExportsController(history: history, reader: ExportReader(root: engine.layout.root)).endpoints)
   let openAPI = ByteBuffer(
     bytes: Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "OpenAPI")
       .flatMap { try? Data(contentsOf: $0) } ?? Data())

@@ -221,4 +221,24 @@ public final class InMemoryJobStore: JobStore, JobHistory {
     guard let position = Int(cursor), position >= 0 else { throw InvalidCursor(cursor: cursor) }
     return position
   }
+
+  public func exportedUsers(matching: String?, cursor: String?, limit: Int) async throws -> StorePage<ExportedUser> {
+    let after = try ExportedUser.userId(after: cursor) ?? ""
+    let latest = tables.withLock { tables in
+      var latest: [String: ExportedUser] = [:]
+      for row in tables.users { latest[row.result.userId] = ExportedUser(jobId: row.jobId, result: row.result) }
+      return latest
+    }
+    let users = latest.values
+      .filter { user in user.result.userId.utf8.lexicographicallyPrecedes(after.utf8) == false && user.result.userId != after }
+      .filter { user in matching.map { $0.isEmpty || user.matches($0) } ?? true }
+      .sorted { $0.result.userId.utf8.lexicographicallyPrecedes($1.result.userId.utf8) }
+    return StorePage(elements: Array(users.prefix(limit)), nextCursor: users.count > limit ? users[limit - 1].cursor : nil)
+  }
+
+  public func exportedUser(_ userId: String) async throws -> ExportedUser? {
+    tables.withLock { tables in
+      tables.users.last { $0.result.userId == userId }.map { ExportedUser(jobId: $0.jobId, result: $0.result) }
+    }
+  }
 }

@@ -109,6 +109,14 @@ struct JobHistoryContractTests {
     lines.append("bob's partials: " + (await store.knownFiles(folder: "bob")).partials.keys.sorted().joined(separator: ","))
     let failed = await store.failedItems(ofJob: "job-1")
     lines.append("to retry: " + failed.keys.sorted().map { "\($0)=\(failed[$0]!.sorted().joined(separator: "+"))" }.joined(separator: ","))
+    cursor = nil
+    repeat {
+      let page = try await store.exportedUsers(matching: nil, cursor: cursor, limit: 1)
+      lines.append("exported: " + page.elements.map { "\($0.result.userId) \($0.jobId) \($0.result.status.rawValue)" }.joined(separator: ","))
+      cursor = page.nextCursor
+    } while cursor != nil
+    lines.append("exported matching EXAMPLE: " + (try await store.exportedUsers(matching: "EXAMPLE", cursor: nil, limit: 5)).elements.map(\.result.userId).joined(separator: ","))
+    lines.append("exported b: \(try await store.exportedUser("b")?.jobId ?? "-"), z: \(try await store.exportedUser("z")?.jobId ?? "-")")
     return lines
   }
 
@@ -139,6 +147,10 @@ struct JobHistoryContractTests {
         "known images/2: images/2.png gen 8 size 4 crc BBBBBB== type - stamp 1 finished true",
         "bob's partials: voices/3.wav",
         "to retry: a=images/2,b=voices/3",
+        "exported: a job-2 succeeded",
+        "exported: b job-1 stopped",
+        "exported matching EXAMPLE: a",
+        "exported b: job-1, z: -",
       ])
   }
 
@@ -149,5 +161,6 @@ struct JobHistoryContractTests {
     await #expect(throws: InvalidCursor.self) { try await store.jobs(cursor: "abc", limit: 5) }
     await #expect(throws: InvalidCursor.self) { try await store.users(ofJob: "job-1", cursor: "-4", limit: 5) }
     await #expect(throws: InvalidCursor.self) { try await store.items(ofJob: "job-1", cursor: "x", limit: 5) }
+    await #expect(throws: InvalidCursor.self) { try await store.exportedUsers(matching: nil, cursor: "%%%", limit: 5) }
   }
 }

@@ -62,7 +62,7 @@ struct JobStoreTests {
 
     let store = try SQLiteJobStore(path: path, syncing: nil, logger: Self.logger)
 
-    #expect(try await store.writer.read { try JobStoreSchema.migrator.appliedIdentifiers($0) } == ["v1", "v2", "v3", "v4"])
+    #expect(try await store.writer.read { try JobStoreSchema.migrator.appliedIdentifiers($0) } == ["v1", "v2", "v3", "v4", "v5"])
     let job = try #require(try await store.job("20250101-000000-0001"))
     #expect(job.status == .completed && job.totalFilesDownloaded == 1 && job.settings?.concurrency == 4)
     let items = try await store.items(ofJob: job.jobId).elements
@@ -92,7 +92,7 @@ struct JobStoreTests {
     let applied = try await DatabaseQueue(path: path).read { db in
       try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1")
     }
-    #expect(applied == ["v1", "v2", "v3", "v4", "v99"])
+    #expect(applied == ["v1", "v2", "v3", "v4", "v5", "v99"])
   }
 
   @Test("a file that is not a job store is refused with a message that says what to do")

@@ -1,4 +1,4 @@
-public import struct Foundation.Date
+public import Foundation
 
 /// The port the server reads the job history through: jobs, and a job's per-user and per-item results, paged with
 /// opaque cursors. The SQLite job store answers it; so does the in-memory one the tests use.
@@ -17,6 +17,51 @@ public protocol JobHistory: Sendable {
   ) async throws -> StorePage<ItemRecord>
   /// How many items of a job ended in each status.
   func itemCounts(ofJob jobId: String) async throws -> [ItemOutcome.Status: Int]
+  /// The users of the export, each by the latest job that finished it, in id order after the id `cursor` names;
+  /// with `matching`, only those whose id or email contains it, ignoring case.
+  func exportedUsers(matching: String?, cursor: String?, limit: Int) async throws -> StorePage<ExportedUser>
+  /// One user of the export by id, by the latest job that finished it.
+  func exportedUser(_ userId: String) async throws -> ExportedUser?
+}
+
+/// A user of the export: the latest result a job recorded for them, and that job.
+public struct ExportedUser: Sendable, Hashable {
+  public var jobId: String
+  public var result: UserResult
+
+  public init(jobId: String, result: UserResult) {
+    self.jobId = jobId
+    self.result = result
+  }
+
+  /// The cursor after this user: its id, base64url-encoded so that it is opaque and safe in a query string.
+  public var cursor: String { ExportedUser.cursor(for: result.userId) }
+
+  public static func cursor(for userId: String) -> String {
+    Data(userId.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+
+  /// The user id a cursor names; `InvalidCursor` for anything else.
+  public static func userId(after cursor: String?) throws(InvalidCursor) -> String? {
+    guard let cursor else { return nil }
+    var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while text.count % 4 != 0 { text += "=" }
+    guard let data = Data(base64Encoded: text), let id = String(data: data, encoding: .utf8), !id.isEmpty else {
+      throw InvalidCursor(cursor: cursor)
+    }
+    return id
+  }
+
+  /// Whether the id or the email contains `text`, ignoring the case of ASCII letters (as SQLite's `lower` does).
+  public func matches(_ text: String) -> Bool {
+    let needle = Self.asciiLowercased(text)
+    return Self.asciiLowercased(result.userId).contains(needle) || result.email.map { Self.asciiLowercased($0).contains(needle) } == true
+  }
+
+  static func asciiLowercased(_ text: String) -> String {
+    String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+  }
 }
 
 extension JobHistory {

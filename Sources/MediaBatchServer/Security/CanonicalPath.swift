@@ -2,9 +2,10 @@
 /// path: `//jobs` and `/%6Aobs` are `/jobs`. Segments are percent-decoded and written again with only unreserved
 /// characters bare (`%2A`, never `*`), and empty segments are dropped.
 ///
-/// Refused, because a canonical form would guess: an escape that is not two hex digits, an encoded `/` or `\` (`%2F`,
-/// `%5C`: a separator that would not be one), NUL and other control characters, a `.` or `..` segment, plain or
-/// encoded (`400`); and a trailing slash (`404`: `/jobs/` is no resource, and a job id is never empty).
+/// Refused, because a canonical form would guess: an escape that is not two hex digits, NUL and other control
+/// characters (`400`: the path cannot be read); a `.` or `..` segment, plain or encoded, and an encoded `/` or `\`
+/// (`%2F`, `%5C`: a separator that would not be one) (`404`: a path that tries to step out of its place names nothing
+/// here, whatever it was aiming at); and a trailing slash (`404`: `/jobs/` is no resource, and a job id is never empty).
 enum CanonicalPath {
   struct Refusal: Error, Equatable {
     var reason: String
@@ -17,7 +18,7 @@ enum CanonicalPath {
     for segment in raw.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
       let decoded = try decode(segment)
       guard decoded != [UInt8(ascii: ".")], decoded != [UInt8(ascii: "."), UInt8(ascii: ".")] else {
-        throw Refusal(reason: "the path has a . or .. segment")
+        throw Refusal(reason: "the path has a . or .. segment", isNotFound: true)
       }
       segments.append(decoded)
     }
@@ -46,7 +47,7 @@ enum CanonicalPath {
         index = segment.index(after: index)
         byte = high << 4 | low
         guard byte != UInt8(ascii: "/"), byte != UInt8(ascii: "\\") else {
-          throw Refusal(reason: "an encoded / or \\ inside a path segment is not allowed")
+          throw Refusal(reason: "an encoded / or \\ inside a path segment is not allowed", isNotFound: true)
         }
       }
       guard byte >= 0x20, byte != 0x7F else { throw Refusal(reason: "the path holds a control character") }
