@@ -80,12 +80,8 @@ struct ExportsController<Context: RequestContext>: Sendable {
     if let search, search.utf8.count > 256 {
       throw APIError(.badRequest, code: "invalid_query", message: "q must be at most 256 bytes")
     }
-    let cursor = query.string("cursor")
-    if let cursor, cursor.utf8.count > 2_048 || !cursor.utf8.allSatisfy({ byte in
-      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
-    }) {
-      throw ListingQuery.invalidCursor(cursor)
-    }
+    // An empty cursor is a cursor too, and not one this server handed out.
+    let cursor = request.uri.queryParameters.get("cursor").map { String($0) }
     do {
       let page = try await history.exportedUsers(matching: search, cursor: cursor, limit: limit)
       return UserList(users: page.elements.map(UserSummary.init), nextCursor: page.nextCursor)

@@ -34,23 +34,32 @@ public struct ExportedUser: Sendable, Hashable {
     self.result = result
   }
 
-  /// The cursor after this user: its id, base64url-encoded so that it is opaque and safe in a query string.
+  /// The cursor after this user: its id's UTF-8 bytes in lower-case hex, opaque and safe in a query string.
   public var cursor: String { ExportedUser.cursor(for: result.userId) }
 
   public static func cursor(for userId: String) -> String {
-    Data(userId.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+    let digits = Array("0123456789abcdef".utf8)
+    return String(decoding: userId.utf8.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
   }
 
-  /// The user id a cursor names; `InvalidCursor` for anything else.
+  /// The user id a cursor names (any even run of hex digits names one); `InvalidCursor` for anything else.
   public static func userId(after cursor: String?) throws(InvalidCursor) -> String? {
     guard let cursor else { return nil }
-    var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    while text.count % 4 != 0 { text += "=" }
-    guard let data = Data(base64Encoded: text), let id = String(data: data, encoding: .utf8), !id.isEmpty else {
-      throw InvalidCursor(cursor: cursor)
+    func value(_ digit: UInt8) -> UInt8? {
+      switch digit {
+      case 0x30...0x39: digit - 0x30
+      case 0x61...0x66: digit - 0x61 + 10
+      default: nil
+      }
     }
-    return id
+    let digits = Array(cursor.utf8)
+    guard !digits.isEmpty, digits.count % 2 == 0, digits.count <= 2_048 else { throw InvalidCursor(cursor: cursor) }
+    var bytes: [UInt8] = []
+    for index in stride(from: 0, to: digits.count, by: 2) {
+      guard let high = value(digits[index]), let low = value(digits[index + 1]) else { throw InvalidCursor(cursor: cursor) }
+      bytes.append(high << 4 | low)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Whether the id or the email contains `text`, ignoring the case of ASCII letters (as SQLite's `lower` does).
