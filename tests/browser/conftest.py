@@ -76,6 +76,8 @@ class Server:
     demo_users: int = 200
     edge_cases: bool = False
     concurrency: Optional[int] = None
+    # Delays every demo download (and page of users) by this much, so a job lasts long enough to be watched.
+    demo_latency_ms: Optional[int] = None
     token: Optional[str] = None
     listen: str = HOST
     allowed_hosts: list[str] = field(default_factory=list)
@@ -99,6 +101,8 @@ class Server:
         ]
         if self.concurrency is not None:
             command += ["--concurrency", str(self.concurrency)]
+        if self.demo_latency_ms is not None:
+            command += ["--demo-latency-ms", str(self.demo_latency_ms)]
         for name in self.allowed_hosts:
             command += ["--allowed-host", name]
         if self.edge_cases:

@@ -26,6 +26,20 @@ class Dashboard:
         self.wait(lambda: self.present("job-panel") or self.present("token-prompt"), "the dashboard to render")
         return self
 
+    def open_at(self, fragment: str, test_id: str) -> "Dashboard":
+        """Loads the page at `#<fragment>` afresh and waits for the element `test_id` (or the token prompt)."""
+        # From the same page, a new hash alone would be a same-document navigation: start from a blank one.
+        self.driver.get("about:blank")
+        self.driver.get(f"{self.base_url}/#{fragment}")
+        self.wait(lambda: self.present(test_id) or self.present("token-prompt"), f"{test_id} to render")
+        return self
+
+    def use_token(self, token: str) -> "Dashboard":
+        """Stores the API token where the page looks for it (this tab's sessionStorage), before any page loads."""
+        self.driver.get(f"{self.base_url}/healthz")
+        self.driver.execute_script("sessionStorage.setItem('mediabatch.apiToken', arguments[0])", token)
+        return self
+
     def wait(self, condition: Callable[[], object], what: str, timeout: Optional[float] = None):
         def check(_driver: WebDriver):
             try:

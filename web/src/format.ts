@@ -85,3 +85,20 @@ export function percent(done: number, total: number): number {
 export function plural(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
+
+/** A clip's length: `0.8 s`, `12 s`, `2:05`, `1:02:09`. */
+export function formatMediaDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
+  if (seconds < 9.95) return `${oneDecimal.format(seconds)} s`;
+  if (seconds < 59.5) return `${Math.round(seconds)} s`;
+  return formatClock(seconds);
+}
+
+/** A moment of a job or clip as on a clock: `0:07`, `3:05`, `1:02:09`. */
+export function formatClock(seconds: number): string {
+  const total = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds) : 0;
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const rest = String(total % 60).padStart(2, "0");
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
+}

@@ -24,9 +24,17 @@ export const JOB_STATUSES: readonly JobStatus[] = Object.keys(JOB_STATUS_LABELS)
 /** The statuses of a job that is still working: Start is refused and the figures keep moving. */
 export const RUNNING_STATUSES: readonly JobStatus[] = ["processing", "stopping"];
 
-/** A user's result shares `failed` and `stopped` with jobs; `succeeded` is its own. */
-const USER_ONLY_LABELS: Readonly<Record<string, string>> = {
+/**
+ * A user's result shares `failed` and `stopped` (and, in an export, `completed`) with jobs; `succeeded` is its own.
+ * An exported item is `downloaded`, `skipped` (already on disk, unchanged), `planned` (a dry run), `failed` or
+ * `cancelled`.
+ */
+const USER_AND_ITEM_LABELS: Readonly<Record<string, string>> = {
   succeeded: "Succeeded",
+  downloaded: "Downloaded",
+  skipped: "Up to date",
+  planned: "Planned",
+  cancelled: "Cancelled",
 };
 
 export function isJobStatus(value: unknown): value is JobStatus {
@@ -40,5 +48,5 @@ export function isRunning(status: JobStatus | undefined): boolean {
 /** The label of a job or user status; a status this dashboard does not know shows as sent. */
 export function statusLabel(status: JobStatus | UserStatus): string {
   if (isJobStatus(status)) return JOB_STATUS_LABELS[status];
-  return Object.prototype.hasOwnProperty.call(USER_ONLY_LABELS, status) ? USER_ONLY_LABELS[status] : status;
+  return Object.prototype.hasOwnProperty.call(USER_AND_ITEM_LABELS, status) ? USER_AND_ITEM_LABELS[status] : status;
 }

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   formatBytes,
+  formatClock,
   formatCount,
   formatDateTime,
   formatDuration,
+  formatMediaDuration,
   formatPerSecond,
   formatRate,
   formatTime,
@@ -161,5 +163,37 @@ describe("plural", () => {
     assert.equal(plural(0, "file", "files"), "0 files");
     assert.equal(plural(2, "download", "downloads"), "2 downloads");
     assert.equal(plural(1234, "file", "files"), "1,234 files");
+  });
+});
+
+describe("formatMediaDuration", () => {
+  it("shows tenths under ten seconds, whole seconds under a minute, then a clock", () => {
+    assert.equal(formatMediaDuration(0.3), "0.3 s");
+    assert.equal(formatMediaDuration(2.349), "2.3 s");
+    assert.equal(formatMediaDuration(9.96), "10 s");
+    assert.equal(formatMediaDuration(42.4), "42 s");
+    assert.equal(formatMediaDuration(59.6), "1:00");
+    assert.equal(formatMediaDuration(125), "2:05");
+    assert.equal(formatMediaDuration(3729), "1:02:09");
+  });
+
+  it("shows a dash for an unknown length", () => {
+    for (const value of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      assert.equal(formatMediaDuration(value), "—", String(value));
+    }
+  });
+});
+
+describe("formatClock", () => {
+  it("shows minutes and seconds, and hours when there are some", () => {
+    assert.equal(formatClock(0), "0:00");
+    assert.equal(formatClock(7.4), "0:07");
+    assert.equal(formatClock(185), "3:05");
+    assert.equal(formatClock(3729), "1:02:09");
+  });
+
+  it("shows 0:00 for less than nothing or no number", () => {
+    assert.equal(formatClock(-3), "0:00");
+    assert.equal(formatClock(Number.NaN), "0:00");
   });
 });

@@ -68,4 +68,11 @@ describe("statusLabel", () => {
     assert.equal(statusLabel("paused"), "paused");
     assert.equal(statusLabel("constructor"), "constructor");
   });
+
+  it("names an exported item's status", () => {
+    assert.equal(statusLabel("downloaded"), "Downloaded");
+    assert.equal(statusLabel("skipped"), "Up to date");
+    assert.equal(statusLabel("cancelled"), "Cancelled");
+    assert.equal(statusLabel("planned"), "Planned");
+  });
 });

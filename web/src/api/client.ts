@@ -1,6 +1,9 @@
+import { exportUserPath, type ExportUsersQuery } from "./exports";
 import { tokenStore } from "./tokenStore";
 import type {
   ErrorBody,
+  ExportUserDetail,
+  ExportUserList,
   JobList,
   ResultsPage,
   StartRequest,
@@ -104,6 +107,14 @@ export const api = {
 
   jobs(signal?: AbortSignal): Promise<JobList> {
     return request("/jobs", { signal });
+  },
+
+  exportUsers(params: ExportUsersQuery, signal?: AbortSignal): Promise<ExportUserList> {
+    return request(`/exports/users${query({ ...params })}`, { signal });
+  },
+
+  exportUser(userId: string, signal?: AbortSignal): Promise<ExportUserDetail> {
+    return request(exportUserPath(userId), { signal });
   },
 
   /** EventSource cannot send headers, so the token travels as a query parameter. */

@@ -154,3 +154,55 @@ export interface StartResponse {
 export interface ErrorBody {
   error: { code: string; message: string };
 }
+
+/** One exported user in the list: by the latest job that finished them. @schema ExportedUser */
+export interface ExportUserSummary {
+  user_id: string;
+  email: string | null;
+  folder: string;
+  /** The user's result in the job that last exported them: `succeeded`, `failed`, `stopped`, … */
+  status: string;
+  files_exported: number;
+  files_failed: number;
+  bytes: number;
+  job_id: string;
+}
+
+export interface ExportUserList {
+  users: ExportUserSummary[];
+  next_cursor: string | null;
+}
+
+export interface ExportItemError {
+  code: string;
+  message: string;
+}
+
+/** One item of a user's manifest. @schema ExportedItem */
+export interface ExportItem {
+  id: string;
+  /** `images`, `voices`, or a kind this dashboard does not know. */
+  kind: string;
+  /** `downloaded`, `skipped`, `failed`, `cancelled`, … */
+  status: string;
+  size: number | null;
+  content_type: string | null;
+  original_name: string | null;
+  crc32c: string | null;
+  metadata: Record<string, unknown> | null;
+  error: ExportItemError | null;
+  /** Set only when the item has a file on disk (downloaded or skipped). */
+  file_url: string | null;
+}
+
+/** `GET /exports/users/{id}`: the user (as in the list) and every item of their manifest. */
+export interface ExportUserDetail {
+  user_id: string;
+  email: string | null;
+  folder: string;
+  status: string;
+  job_id: string;
+  /** True (with no items) when the folder's manifest cannot be read or names another user. */
+  manifest_missing?: boolean;
+  items: ExportItem[];
+}

@@ -4,11 +4,13 @@ import type { JobStatus, ResultsPage, UserResult } from "../api/types";
 import { formatBytes, formatCount, formatDuration } from "../format";
 import { useApiResource } from "../hooks/useApiResource";
 import { useInterval } from "../hooks/useInterval";
+import { routeHash } from "../routing";
 import { isRunning } from "../statuses";
 import { StatusBadge } from "./StatusBadge";
 import "../styles/button.css";
 import "../styles/card.css";
 import "../styles/figures.css";
+import "../styles/pager.css";
 import "../styles/table.css";
 import "./ResultsPanel.css";
 
@@ -221,7 +223,9 @@ function UserRow({ user }: { user: UserResult }) {
   return (
     <tr data-testid="result-row" data-user-id={user.user_id} data-status={user.status}>
       <td data-label="User" className="cell-user">
-        <span className="user-email">{user.email || user.user_id}</span>
+        <a className="user-email" href={routeHash({ page: "user", userId: user.user_id })} title="Open this user's media">
+          {user.email || user.user_id}
+        </a>
         <span className="user-folder muted">{user.folder}</span>
         {firstErrors.length > 0 && (
           <details className="user-errors">
