@@ -6,8 +6,8 @@ enum Access: Sendable {
   case open
   /// The API token, when one is set, in `Authorization: Bearer`.
   case token
-  /// The API token in the header or in `?access_token=`: the event stream only, which `EventSource` opens without
-  /// headers.
+  /// The API token in the header or in `?access_token=`: the event stream and exported files only, which
+  /// `EventSource`, `<img>` and `<audio>` open without headers.
   case tokenOrQueryParameter
 }
 
