@@ -3,6 +3,7 @@ import Foundation
 import Logging
 public import NIOCore
 import NIOSSL
+public import CoreMetrics
 
 /// The Firestore and Cloud Storage clients for one project, sharing one HTTP client and one token cache. The owner
 /// shuts `http` down when done.
@@ -18,8 +19,10 @@ public struct GoogleCloudClients: Sendable {
   /// service account to act as, unless both services are emulated, and builds the clients for the project's
   /// database, billed to the billing project when there is one. `connections` sizes the pool of connections per host;
   /// `readTimeout` ends a request that receives no byte for that long (a slow but moving body is the engine's to judge).
+  /// With `metrics`, every Firestore and Cloud Storage call's time is recorded by service, method and status.
   public static func make(
-    environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30), httpVersion: HTTPVersionChoice = .default
+    environment: GoogleCloudEnvironment, connections: Int, readTimeout: TimeAmount = .seconds(30), httpVersion: HTTPVersionChoice = .default,
+    metrics: (any MetricsFactory)? = nil
   ) async throws -> GoogleCloudClients {
     try UniverseDomain.require(environment.universeDomain, from: "GOOGLE_CLOUD_UNIVERSE_DOMAIN")
     if let problem = FirestoreDatabaseID.problem(in: environment.databaseID) {
@@ -48,14 +51,14 @@ public struct GoogleCloudClients: Sendable {
     }
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
-      return try await make(environment: environment, http: http)
+      return try await make(environment: environment, http: http, calls: metrics.map(APICallMetrics.init(factory:)))
     } catch {
       try? await http.shutdown()
       throw error
     }
   }
 
-  private static func make(environment: GoogleCloudEnvironment, http: HTTPClient) async throws -> GoogleCloudClients {
+  private static func make(environment: GoogleCloudEnvironment, http: HTTPClient, calls: APICallMetrics?) async throws -> GoogleCloudClients {
     var projectID = environment.projectID
     var authorization = GoogleHTTP.Authorization.none
     // A billing project replaces the quota project the credentials name.
@@ -79,21 +82,21 @@ public struct GoogleCloudClients: Sendable {
     let firestore: FirestoreClient
     if let host = environment.firestoreEmulatorHost {
       firestore = FirestoreClient(
-        http: GoogleHTTP(client: http, authorization: .fixed("Bearer owner"), userProject: environment.billingProject),
+        http: GoogleHTTP(client: http, authorization: .fixed("Bearer owner"), userProject: environment.billingProject, metrics: calls),
         baseURL: "http://\(host)/v1", projectID: projectID, databaseID: environment.databaseID)
     } else {
       firestore = FirestoreClient(
-        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject), baseURL: environment.endpoints.firestore,
+        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject, metrics: calls), baseURL: environment.endpoints.firestore,
         projectID: projectID, databaseID: environment.databaseID)
     }
     let storage: CloudStorageClient
     if let url = environment.storageEmulatorURL {
       storage = CloudStorageClient(
-        http: GoogleHTTP(client: http, authorization: .none, userProject: environment.billingProject), baseURL: url,
+        http: GoogleHTTP(client: http, authorization: .none, userProject: environment.billingProject, metrics: calls), baseURL: url,
         userProject: environment.billingProject)
     } else {
       storage = CloudStorageClient(
-        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject), baseURL: environment.endpoints.storage,
+        http: GoogleHTTP(client: http, authorization: authorization, userProject: userProject, metrics: calls), baseURL: environment.endpoints.storage,
         userProject: environment.billingProject)
     }
     return GoogleCloudClients(

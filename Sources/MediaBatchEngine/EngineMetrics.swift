@@ -1,6 +1,6 @@
 import CoreMetrics
 import MediaBatchCore
-import Synchronization
+import Toolbox
 
 /// Every metric the engine records, named in one place. Counters and timers are made once per label set and kept,
 /// so recording one is a dictionary lookup and an atomic add.
@@ -17,8 +17,8 @@ public final class EngineMetrics: Sendable {
   public static let timeToFirstByte = "mediabatch_time_to_first_byte_seconds"
 
   private let factory: any MetricsFactory
-  private let counters = Mutex<[String: Counter]>([:])
-  private let timers = Mutex<[String: Timer]>([:])
+  private let counters = KeyedCache<Counter>()
+  private let timers = KeyedCache<Timer>()
 
   init(factory: any MetricsFactory) {
     self.factory = factory
@@ -49,31 +49,15 @@ public final class EngineMetrics: Sendable {
   }
 
   private func timer(_ label: String, _ dimensions: (String, String)...) -> Timer {
-    let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-    return timers.withLock { timers in
-      if let timer = timers[key] { return timer }
-      let timer = Timer(label: label, dimensions: dimensions, factory: factory)
-      timers[key] = timer
-      return timer
-    }
+    timers.value(for: Self.key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
   }
 
   private func counter(_ label: String, _ dimensions: (String, String)...) -> Counter {
-    let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-    return counters.withLock { counters in
-      if let counter = counters[key] { return counter }
-      let counter = Counter(label: label, dimensions: dimensions, factory: factory)
-      counters[key] = counter
-      return counter
-    }
+    counters.value(for: Self.key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
+  }
+
+  private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+    label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
   }
 }
 
-extension Duration {
-  /// The whole duration in nanoseconds, saturating.
-  var nanoseconds: Int64 {
-    let (seconds, attoseconds) = components
-    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    return overflow ? .max : whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
-  }
-}

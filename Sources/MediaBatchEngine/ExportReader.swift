@@ -1,4 +1,5 @@
 public import MediaBatchCore
+import Synchronization
 
 import struct Foundation.Data
 
@@ -14,6 +15,9 @@ import struct Foundation.Data
 /// outside the root, and a link planted in a user's folder is never followed.
 public struct ExportReader: Sendable {
   public let root: String
+  /// The last manifests read, by folder, with the stamp they had: a page of thumbnails asks for the same user's
+  /// manifest once per file, and decoding it each time would cost as much as serving the files.
+  private let recent = Recent()
 
   public init(root: String) {
     self.root = OutputLayout(root: root).root
@@ -21,10 +25,29 @@ public struct ExportReader: Sendable {
 
   /// The manifest in `folder`, when there is one that reads as a manifest (at most 64 MiB).
   public func manifest(folder: String) -> UserManifest? {
-    guard let directory = self.directory([folder]),
-      let bytes = directory.read(OutputLayout.manifestFileName, limit: 64 << 20)
+    guard let directory = self.directory([folder]), let stamp = directory.stamp(OutputLayout.manifestFileName) else { return nil }
+    if let known = recent.manifest(folder: folder, stamp: stamp) { return known }
+    guard let bytes = directory.read(OutputLayout.manifestFileName, limit: 64 << 20),
+      let manifest = try? UserManifest.decode(Data(bytes))
     else { return nil }
-    return try? UserManifest.decode(Data(bytes))
+    recent.keep(manifest, folder: folder, stamp: stamp)
+    return manifest
+  }
+
+  /// A few manifests by folder, each valid while its file keeps the same size and modification time.
+  private final class Recent: Sendable {
+    private let entries = Mutex<[String: (stamp: FileStamp, manifest: UserManifest)]>([:])
+
+    func manifest(folder: String, stamp: FileStamp) -> UserManifest? {
+      entries.withLock { $0[folder].flatMap { $0.stamp == stamp ? $0.manifest : nil } }
+    }
+
+    func keep(_ manifest: UserManifest, folder: String, stamp: FileStamp) {
+      entries.withLock { entries in
+        if entries.count >= 16 { entries.removeAll(keepingCapacity: true) }
+        entries[folder] = (stamp, manifest)
+      }
+    }
   }
 
   /// The regular file at `relativePath` (as a manifest gives it) in `folder`; `nil` when it is missing, is a link or

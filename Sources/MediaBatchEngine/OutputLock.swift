@@ -1,5 +1,6 @@
 public import Foundation
 import MediaBatchCore
+import Toolbox
 
 #if canImport(Glibc)
   import Glibc
@@ -72,12 +73,7 @@ public final class OutputLock: Sendable {
       throw Busy(folder: root, stateDirectory: stateDirectory, holder: holder)
     }
     descriptor = fd
-    var host = [CChar](repeating: 0, count: 256)
-    gethostname(&host, host.count)
-    let holder = Holder(
-      pid: getpid(), host: String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-      startedAt: Date(), command: command
-    )
+    let holder = Holder(pid: getpid(), host: currentHostName(), startedAt: Date(), command: command)
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
     if let data = try? encoder.encode(holder) {

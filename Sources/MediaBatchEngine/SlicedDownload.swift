@@ -24,6 +24,9 @@ struct SlicedDownload<Store: MediaStore>: Sendable {
   /// the progress are taken back out.
   func run(into file: WritableFile) async throws -> UInt32 {
     let crcs = try await withThrowingTaskGroup(of: (Int, UInt32).self) { group in
+      // One child per slice: at most `Slicing.maximumSlices`, fixed before the group starts, so the group is bounded.
+      // Their requests share the HTTP client's connections per host (sized from --concurrency), which queues any
+      // beyond it: slicing never opens more connections than the pool allows.
       for (index, slice) in slices.enumerated() {
         group.addTask {
           let crc = try await fetch(slice, into: file)

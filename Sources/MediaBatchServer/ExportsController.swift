@@ -3,6 +3,8 @@ import MediaBatchCore
 import MediaBatchEngine
 import NIOCore
 
+import struct Foundation.CharacterSet
+
 /// The media browser's API: the users of the export (from the job store: each user by the latest job that finished
 /// them), a user's manifest, and the files it lists. A file is found by looking its item up in the user's manifest,
 /// then opened below the output root by `ExportReader`: nothing a request says becomes a path.
@@ -168,21 +170,10 @@ struct ExportsController<Context: RequestContext>: Sendable {
 
 /// Percent-encoding of one path segment or query value: everything but RFC 3986's unreserved characters.
 enum PathSegment {
-  static func encode(_ text: String) -> String {
-    var encoded = ""
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-        UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-        encoded.append(Character(Unicode.Scalar(byte)))
-      default:
-        encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-      }
-    }
-    return encoded
-  }
-}
+  private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+  static func encode(_ text: String) -> String {
+    // Only a string that is not valid UTF-16 fails; a Swift String always is.
+    text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+  }
 }

@@ -17,7 +17,7 @@ struct ProgressReporter: Sendable {
         return
       }
       let line = Self.line(engine.snapshot())
-      if interactive { Terminal.rewriteLine(line) } else { Terminal.writeError(line) }
+      if interactive { Terminal.rewriteLine(line) } else { Terminal.writeError(line, severity: "INFO") }
     }
   }
 

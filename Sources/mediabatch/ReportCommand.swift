@@ -61,15 +61,7 @@ struct ShardReport: Encodable {
   var unfinishedShards: [Int]
   /// Runs with another shard count, left out of the sums.
   var otherShardCounts: [Int]
-  var users: Int
-  var failedUsers: Int
-  var files: Int
-  var downloadedFiles: Int
-  var skippedFiles: Int
-  var failedFiles: Int
-  var cancelledFiles: Int
-  var bytes: Int64
-  var errorCounts: [String: Int]
+  var totals: RunTotals
 
   init?(_ records: [RunRecord]) {
     guard let newest = records.max(by: { $0.updatedAt < $1.updatedAt }) else { return nil }
@@ -83,19 +75,11 @@ struct ShardReport: Encodable {
     missingShards = (0..<shardCount).filter { latest[$0] == nil }
     unfinishedShards = shards.filter { $0.status != "completed" && $0.status != "completed_with_errors" }.map(\.shardIndex)
     otherShardCounts = Set(records.map(\.shardCount)).subtracting([shardCount]).sorted()
-    users = shards.reduce(0) { $0 + $1.users }
-    failedUsers = shards.reduce(0) { $0 + $1.failedUsers }
-    files = shards.reduce(0) { $0 + $1.files }
-    downloadedFiles = shards.reduce(0) { $0 + $1.downloadedFiles }
-    skippedFiles = shards.reduce(0) { $0 + $1.skippedFiles }
-    failedFiles = shards.reduce(0) { $0 + $1.failedFiles }
-    cancelledFiles = shards.reduce(0) { $0 + $1.cancelledFiles }
-    bytes = shards.reduce(0) { $0 + $1.bytes }
-    errorCounts = shards.reduce(into: [:]) { sums, shard in sums.merge(shard.errorCounts, uniquingKeysWith: +) }
+    totals = shards.reduce(RunTotals()) { $0 + $1.totals }
   }
 
   /// Every shard finished and nothing failed.
-  var isComplete: Bool { missingShards.isEmpty && unfinishedShards.isEmpty && failedFiles == 0 && cancelledFiles == 0 }
+  var isComplete: Bool { missingShards.isEmpty && unfinishedShards.isEmpty && totals.failedFiles == 0 && totals.cancelledFiles == 0 }
 
   func text() -> String {
     var lines: [String] = []
@@ -108,13 +92,15 @@ struct ShardReport: Encodable {
       let reason = shard.failureReason.map { ": \($0)" } ?? ""
       lines.append("Unfinished: shard \(index) is \(shard.status) (job \(shard.jobId) on \(shard.host), started \(since))\(reason)")
     }
-    lines.append("Users: \(Terminal.count(users))\(failedUsers > 0 ? " (\(Terminal.count(failedUsers)) not complete)" : "")")
+    let t = totals
+    lines.append("Users: \(Terminal.count(t.users))\(t.failedUsers > 0 ? " (\(Terminal.count(t.failedUsers)) not complete)" : "")")
     lines.append(
-      "Files: \(Terminal.count(files)): \(Terminal.count(downloadedFiles)) downloaded by the last runs, \(Terminal.count(skippedFiles)) already "
-        + "up to date, \(Terminal.count(failedFiles)) failed, \(Terminal.count(cancelledFiles)) cancelled; \(Terminal.bytes(bytes)) downloaded")
-    if !errorCounts.isEmpty {
+      "Files: \(Terminal.count(t.files)): \(Terminal.count(t.downloadedFiles)) downloaded by the last runs, \(Terminal.count(t.skippedFiles)) "
+        + "already up to date, \(Terminal.count(t.failedFiles)) failed, \(Terminal.count(t.cancelledFiles)) cancelled; "
+        + "\(Terminal.bytes(t.bytes)) downloaded")
+    if !t.errorCounts.isEmpty {
       lines.append("Failures by code:")
-      for (code, count) in errorCounts.sorted(by: { $0.key < $1.key }) {
+      for (code, count) in t.errorCounts.sorted(by: { $0.key < $1.key }) {
         lines.append("  \(code.padding(toLength: 20, withPad: " ", startingAt: 0)) \(Terminal.count(count))")
       }
     }

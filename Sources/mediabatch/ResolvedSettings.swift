@@ -166,7 +166,7 @@ struct ResolvedSettings {
     case .firebase(let environment, let schema):
       let clients = try await GoogleCloudClients.make(
         environment: environment, connections: concurrency, readTimeout: .milliseconds(Int64(stallSeconds) * 500),
-        httpVersion: httpVersion)
+        httpVersion: httpVersion, metrics: metrics is NOOPMetricsHandler ? nil : metrics)
       let bucket = await clients.defaultBucket(configured: environment.storageBucket)
       let engine = BatchEngine(
         source: clients.source(schema: schema, defaultBucket: bucket), store: clients.store, layout: layout,

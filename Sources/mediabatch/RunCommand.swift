@@ -84,10 +84,10 @@ struct RunCommand: AsyncParsableCommand {
     let environment = EnvironmentValues(variables: ProcessInfo.processInfo.environment)
     var metricsServer: (any Service)?
     let factory: any MetricsFactory
-    if let port = try metricsPort ?? environment.integer("MEDIABATCH_METRICS_PORT") {
+    if let port = try metricsPort ?? environment.integer("MEDIABATCH_METRICS_PORT", what: "a port number, 0–65535") {
+      guard (0...65_535).contains(port) else { throw ValidationError("MEDIABATCH_METRICS_PORT must be a port number, 0–65535, not \(port)") }
       let registry = PrometheusCollectorRegistry()
       let prometheus = makeMetricsFactory(registry: registry)
-      MetricsSystem.bootstrap(prometheus)
       factory = prometheus
       let host = metricsHost ?? "127.0.0.1"
       metricsServer = buildMetricsApplication(

@@ -1,5 +1,6 @@
 import Foundation
 import MediaBatchCore
+import Toolbox
 
 /// What a full run (not a dry run, a filtered run or a retry) of an export, or of one shard of it, left in the output
 /// folder: `.mediabatch/runs/shard-<i>-of-<n>.json` (`run.json` unsharded), written as the job starts and again
@@ -14,15 +15,7 @@ struct RunRecord: Codable, Sendable {
   var host: String
   var startedAt: Date
   var updatedAt: Date
-  var users: Int
-  var failedUsers: Int
-  var files: Int
-  var downloadedFiles: Int
-  var skippedFiles: Int
-  var failedFiles: Int
-  var cancelledFiles: Int
-  var bytes: Int64
-  var errorCounts: [String: Int]
+  var totals = RunTotals()
   var failureReason: String?
 
   static func folder(root: String) -> String { OutputLayout(root: root).stateDirectory + "/runs" }
@@ -34,35 +27,19 @@ struct RunRecord: Codable, Sendable {
     shardCount = shard?.count ?? 1
     self.jobId = jobId
     status = JobStatus.processing.rawValue
-    var name = [CChar](repeating: 0, count: 256)
-    gethostname(&name, name.count)
-    host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    host = currentHostName()
     self.startedAt = startedAt
     updatedAt = startedAt
-    users = 0
-    failedUsers = 0
-    files = 0
-    downloadedFiles = 0
-    skippedFiles = 0
-    failedFiles = 0
-    cancelledFiles = 0
-    bytes = 0
-    errorCounts = [:]
   }
 
   /// The record of a job that ended, from its report.
   mutating func finish(_ report: RunReport) {
     status = report.status.rawValue
     updatedAt = Date()
-    users = report.users.total
-    failedUsers = report.users.failed + report.users.stopped
-    files = report.files.total
-    downloadedFiles = report.files.downloaded
-    skippedFiles = report.files.skipped
-    failedFiles = report.files.failed
-    cancelledFiles = report.files.cancelled
-    bytes = report.bytes
-    errorCounts = report.errorCounts
+    totals = RunTotals(
+      users: report.users.total, failedUsers: report.users.failed + report.users.stopped, files: report.files.total,
+      downloadedFiles: report.files.downloaded, skippedFiles: report.files.skipped, failedFiles: report.files.failed,
+      cancelledFiles: report.files.cancelled, bytes: report.bytes, errorCounts: report.errorCounts)
     failureReason = report.failureReason
   }
 
@@ -87,4 +64,26 @@ struct RunRecord: Codable, Sendable {
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     return decoder
   }()
+}
+
+/// What a run did, in numbers; a report adds the runs of every shard.
+struct RunTotals: Codable, Sendable {
+  var users = 0
+  /// Users not complete: failed or stopped.
+  var failedUsers = 0
+  var files = 0
+  var downloadedFiles = 0
+  var skippedFiles = 0
+  var failedFiles = 0
+  var cancelledFiles = 0
+  var bytes: Int64 = 0
+  var errorCounts: [String: Int] = [:]
+
+  static func + (a: RunTotals, b: RunTotals) -> RunTotals {
+    RunTotals(
+      users: a.users + b.users, failedUsers: a.failedUsers + b.failedUsers, files: a.files + b.files,
+      downloadedFiles: a.downloadedFiles + b.downloadedFiles, skippedFiles: a.skippedFiles + b.skippedFiles,
+      failedFiles: a.failedFiles + b.failedFiles, cancelledFiles: a.cancelledFiles + b.cancelledFiles, bytes: a.bytes + b.bytes,
+      errorCounts: a.errorCounts.merging(b.errorCounts, uniquingKeysWith: +))
+  }
 }

@@ -5,7 +5,6 @@ import MediaBatchCore
 import MediaBatchEngine
 import MediaBatchJobStore
 import MediaBatchServer
-import CoreMetrics
 import Prometheus
 
 /// `mediabatch serve`: the job API and the dashboard.
@@ -50,8 +49,6 @@ struct ServeCommand: AsyncParsableCommand {
     for job in interrupted { Terminal.writeError(job.interruptedNotice(pickedUpBy: "The next job started here")) }
     let registry = PrometheusCollectorRegistry()
     let factory = makeMetricsFactory(registry: registry)
-    // The Google clients record their calls through the process's metrics system.
-    MetricsSystem.bootstrap(factory)
     let runtime = try await settings.makeRuntime(jobStore: history, logger: logger, metrics: factory)
     let engine = runtime.engine
     do {

@@ -38,7 +38,7 @@ struct ReportTests {
     let sums = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
     #expect(sums["missing_shards"] as? [Int] == [1])
     #expect(sums["unfinished_shards"] as? [Int] == [3])
-    #expect(sums["users"] as? Int == users, "the same folder given twice is counted once")
+    #expect((sums["totals"] as? [String: Any])?["users"] as? Int == users, "the same folder given twice is counted once")
 
     let nothing = try await ChildProcess.run(binary, ["report", directory.appending("nowhere")])
     #expect(nothing.status == 2 && nothing.error.contains("no run record"), "\(nothing.error)")

@@ -90,8 +90,9 @@ struct ShardedExportTests {
       let sums = try #require(try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [String: Any])
       #expect(sums["shard_count"] as? Int == 8)
       #expect((sums["missing_shards"] as? [Int])?.isEmpty == true)
-      #expect(sums["users"] as? Int == userCount)
-      #expect((sums["downloaded_files"] as? Int ?? 0) + (sums["skipped_files"] as? Int ?? 0) == exported)
+      let totals = try #require(sums["totals"] as? [String: Any])
+      #expect(totals["users"] as? Int == userCount)
+      #expect((totals["downloaded_files"] as? Int ?? 0) + (totals["skipped_files"] as? Int ?? 0) == exported)
 
       // act: two shards straight against the emulator, which cannot partition: each reads every user, keeps its
       // half by hash, and says what that costs

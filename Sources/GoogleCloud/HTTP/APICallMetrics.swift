@@ -1,26 +1,25 @@
 import AsyncHTTPClient
-import CoreMetrics
-import Synchronization
+public import CoreMetrics
+import Toolbox
 
 /// How long each Google API call took, as a histogram by service, method and HTTP status
-/// (`mediabatch_google_api_request_duration_seconds`), through the process's metrics system: nothing is recorded
-/// until the program bootstraps one.
-enum APICallMetrics {
+/// (`mediabatch_google_api_request_duration_seconds`), into the metrics factory it is given.
+public final class APICallMetrics: Sendable {
   static let label = "mediabatch_google_api_request_duration_seconds"
 
-  private static let timers = Mutex<[String: Timer]>([:])
+  private let factory: any MetricsFactory
+  private let timers = KeyedCache<Timer>()
 
-  static func record(_ request: HTTPClientRequest, status: String, since start: ContinuousClock.Instant) {
-    let (service, method) = classify(request.url)
-    let key = service + "|" + method + "|" + status
-    let timer = timers.withLock { timers in
-      if let timer = timers[key] { return timer }
-      let timer = Timer(label: label, dimensions: [("service", service), ("method", method), ("status", status)])
-      timers[key] = timer
-      return timer
+  public init(factory: any MetricsFactory) {
+    self.factory = factory
+  }
+
+  func record(_ request: HTTPClientRequest, status: String, since start: ContinuousClock.Instant) {
+    let (service, method) = Self.classify(request.url)
+    let timer = timers.value(for: service + "|" + method + "|" + status) {
+      Timer(label: Self.label, dimensions: [("service", service), ("method", method), ("status", status)], factory: factory)
     }
-    let (seconds, attoseconds) = (ContinuousClock.now - start).components
-    timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    timer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
   }
 
   /// The service and the API method a URL calls, in the API's own names (few distinct values: labels stay cheap).
